@@ -38,7 +38,8 @@ export interface RunningServer {
 
 /** Starts listening; `port: 0` picks a free port (read it back from the result). */
 export function startServer(app: ReturnType<typeof createApp>, opts: { host: string; port: number; maxRequestBytes: number }): RunningServer {
-  app.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: opts.maxRequestBytes + 1024 });
+  // Elysia turns on SO_REUSEPORT by default, which would let a second server silently share a busy port.
+  app.listen({ hostname: opts.host, port: opts.port, maxRequestBodySize: opts.maxRequestBytes + 1024, reusePort: false, development: false });
   const server = app.server!;
   const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {

@@ -1,0 +1,185 @@
+/**
+ * Index columns for a captured request, read from a parsed envelope or a legacy store event.
+ * Never throws: odd payloads (invalid JSON, wrong field types) yield nulls for what cannot be read.
+ */
+import { isJsonObject, parseJsonPayload } from './parse.ts';
+import type { Envelope, EnvelopeSummary, JsonObject } from './types.ts';
+
+/** Item types whose JSON payload feeds the summary; attachments and recordings are never decoded. */
+const JSON_ITEM_TYPES = new Set([
+  'event', 'transaction', 'feedback', 'replay_event', 'session', 'sessions', 'check_in',
+  'log', 'span', 'profile', 'profile_chunk', 'user_report', 'client_report',
+]);
+
+/** Item type → main type, in priority order, for envelopes with neither a transaction nor an event. */
+const FALLBACK_MAIN_TYPES: ReadonlyArray<readonly [string, string]> = [
+  ['replay_event', 'replay'], ['session', 'session'], ['sessions', 'sessions'], ['check_in', 'check_in'],
+  ['log', 'log'], ['span', 'span'], ['profile', 'profile'], ['profile_chunk', 'profile_chunk'],
+  ['feedback', 'feedback'], ['user_report', 'user_report'], ['attachment', 'attachment'],
+  ['client_report', 'client_report'],
+];
+
+/** Event `type` values Relay turns into security items (protocol.md §6, §10.2). */
+const SECURITY_EVENT_TYPES = new Set(['csp', 'hpkp', 'expectct', 'expectstaple']);
+
+const UUID_HEX = /^[0-9a-f]{32}$/;
+
+interface ItemView {
+  type: string;
+  json: JsonObject | null;
+}
+
+interface Parts {
+  header: JsonObject;
+  items: ItemView[];
+  main: JsonObject | null;
+  mainType: string;
+}
+
+/**
+ * Summarises an envelope: the transaction or event item is the main payload, else the first
+ * item in a fixed priority order (replay, session, check-in, log, …); header-only is 'empty'.
+ */
+export function summarizeEnvelope(env: Envelope): EnvelopeSummary {
+  const header = isJsonObject(env.header) ? env.header : {};
+  const items = (Array.isArray(env.items) ? env.items : []).map(viewItem);
+  const { main, mainType } = pickMain(items);
+  return buildSummary({ header, items, main: main?.json ?? null, mainType });
+}
+
+/**
+ * Summarises a legacy `/store/` JSON event, typed the way Relay converts it: `type:"transaction"`
+ * becomes a transaction, CSP-style types a security item, anything else an event.
+ * @see https://develop.sentry.dev/sdk/store/
+ */
+export function summarizeStoreEvent(event: JsonObject): EnvelopeSummary {
+  const json = isJsonObject(event) ? event : {};
+  const mainType = eventMainType(json);
+  const itemType = mainType === 'transaction' || mainType === 'security' ? mainType : 'event';
+  return buildSummary({ header: {}, items: [{ type: itemType, json }], main: json, mainType });
+}
+
+// --- internal ---
+
+function viewItem(item: Envelope['items'][number]): ItemView {
+  const type = str(item?.header?.type) ?? '';
+  return { type, json: JSON_ITEM_TYPES.has(type) ? parseJsonPayload(item) : null };
+}
+
+function pickMain(items: ItemView[]): { main: ItemView | null; mainType: string } {
+  if (items.length === 0) return { main: null, mainType: 'empty' };
+  const transaction = items.find((item) => item.type === 'transaction');
+  if (transaction) return { main: transaction, mainType: 'transaction' };
+  const event = items.find((item) => item.type === 'event');
+  if (event) return { main: event, mainType: eventMainType(event.json) };
+  for (const [itemType, mainType] of FALLBACK_MAIN_TYPES) {
+    const found = items.find((item) => item.type === itemType);
+    if (found) return { main: found, mainType };
+  }
+  const first = items.find((item) => item.type !== '');
+  return { main: first ?? null, mainType: first?.type ?? 'unknown' };
+}
+
+/** An event payload's own `type` decides: default/error (or none) is an error. */
+function eventMainType(event: JsonObject | null): string {
+  const type = str(event?.type);
+  if (type === 'transaction' || type === 'feedback') return type;
+  if (type !== null && SECURITY_EVENT_TYPES.has(type)) return 'security';
+  return 'error';
+}
+
+function buildSummary({ header, items, main, mainType }: Parts): EnvelopeSummary {
+  const dsc = obj(header.trace);
+  const sdk = str(obj(main?.sdk)?.name) !== null ? obj(main?.sdk) : obj(header.sdk);
+  return {
+    eventId: normalizeEventId(header.event_id) ?? normalizeEventId(main?.event_id),
+    itemTypes: [...new Set(items.map((item) => item.type).filter((type) => type !== ''))],
+    mainType,
+    platform: str(main?.platform),
+    sdkName: str(sdk?.name),
+    sdkVersion: str(sdk?.version),
+    traceId: str(obj(obj(main?.contexts)?.trace)?.trace_id) ?? str(dsc?.trace_id) ?? containerTraceId(items),
+    release: str(main?.release) ?? str(dsc?.release) ?? sessionAttribute(items, 'release'),
+    environment: str(main?.environment) ?? str(dsc?.environment) ?? sessionAttribute(items, 'environment'),
+    title: main ? readTitle(main) : null,
+    level: str(main?.level),
+  };
+}
+
+/** 32 lowercase hex digits; Rust and some other SDKs send dashed or uppercase UUIDs. */
+function normalizeEventId(value: unknown): string | null {
+  const id = str(value)?.replaceAll('-', '').toLowerCase() ?? null;
+  return id !== null && UUID_HEX.test(id) ? id : null;
+}
+
+/** The first `trace_id` of a log/span container item (or of a legacy single-span item). */
+function containerTraceId(items: ItemView[]): string | null {
+  for (const item of items) {
+    if ((item.type !== 'log' && item.type !== 'span') || item.json === null) continue;
+    const entries = item.json.items;
+    const first = Array.isArray(entries) ? obj(entries[0]) : item.json;
+    const traceId = str(first?.trace_id);
+    if (traceId !== null) return traceId;
+  }
+  return null;
+}
+
+function sessionAttribute(items: ItemView[], key: 'release' | 'environment'): string | null {
+  for (const item of items) {
+    if (item.type !== 'session' && item.type !== 'sessions') continue;
+    const value = str(obj(item.json?.attrs)?.[key]);
+    if (value !== null) return value;
+  }
+  return null;
+}
+
+function readTitle(payload: JsonObject): string | null {
+  return (
+    exceptionTitle(payload) ??
+    messageTitle(payload) ??
+    str(obj(obj(payload.contexts)?.feedback)?.message) ??
+    str(payload.transaction) ??
+    checkInTitle(payload)
+  );
+}
+
+/** `Type: value` of the last (outermost) exception; `values` list, bare list or legacy single object. */
+function exceptionTitle(payload: JsonObject): string | null {
+  const exception = payload.exception ?? payload['sentry.interfaces.Exception'];
+  const values = obj(exception)?.values;
+  const list = Array.isArray(exception) ? exception : Array.isArray(values) ? values : [exception];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const entry = obj(list[i]);
+    const type = str(entry?.type);
+    const value = str(entry?.value);
+    if (type !== null && value !== null) return `${type}: ${value}`;
+    if (type !== null || value !== null) return type ?? value;
+  }
+  return null;
+}
+
+/** logentry (or its legacy aliases) `formatted`, then `message`, then a plain string `message`. */
+function messageTitle(payload: JsonObject): string | null {
+  for (const source of [payload.logentry, payload['sentry.interfaces.Message'], payload.message]) {
+    const entry = obj(source);
+    const text = str(entry?.formatted) ?? str(entry?.message);
+    if (text !== null) return text;
+  }
+  return str(payload.message);
+}
+
+function checkInTitle(payload: JsonObject): string | null {
+  const slug = str(payload.monitor_slug);
+  const status = str(payload.status);
+  if (slug === null) return null;
+  return status === null ? slug : `${slug} ${status}`;
+}
+
+function obj(value: unknown): JsonObject | null {
+  return isJsonObject(value) ? value : null;
+}
+
+/** A non-empty string, else null. */
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
