@@ -7,5 +7,7 @@ export { isJsonObject, parseEnvelope, parseJsonPayload } from './parse.ts';
 export type { ParsedEnvelope, ParsedItem } from './parse.ts';
 export { envelopeFromJson, itemFromJson, serializeEnvelope } from './serialize.ts';
 export type { ItemHeaderInput } from './serialize.ts';
+export { decodeStoreBody } from './store-body.ts';
+export { envelopeFromStored } from './stored.ts';
 export { summarizeEnvelope, summarizeStoreEvent } from './summarize.ts';
 export type { Envelope, EnvelopeItem, EnvelopeSummary, JsonObject } from './types.ts';

@@ -48,8 +48,14 @@ interface HeaderLine {
  * Parses an envelope without ever decoding the body as text; only header lines are decoded.
  * Throws `EnvelopeParseError` with the byte offset of the fault.
  *
- * A UTF-8 byte order mark before the envelope header is rejected ('bad-header-json'): protocol.md
- * does not mention BOMs, and Relay's serde_json reader treats `EF BB BF` as an unexpected value.
+ * Choices, each matching Relay's stream reader (serde_json) unless noted:
+ * - A UTF-8 byte order mark before the envelope header is rejected ('bad-header-json'): protocol.md
+ *   does not mention BOMs, and serde_json treats `EF BB BF` as an unexpected value.
+ * - Whitespace before the envelope header is skipped (kept in `leading`), as before item headers.
+ * - Item headers need no `type` (current Relay reads a missing type as unknown); `"length": null`
+ *   counts as no length.
+ * - Every header-line fault is 'bad-header-json', envelope or item; only top-level duplicate
+ *   keys are checked (stricter than Relay, per the envelope spec).
  * @see https://develop.sentry.dev/sdk/foundations/transport/envelopes/
  */
 export function parseEnvelope(bytes: Uint8Array): ParsedEnvelope {
