@@ -5,11 +5,14 @@
  */
 import { parseEnvelope } from './parse.ts';
 import { decodeStoreBody } from './store-body.ts';
-import type { Envelope } from './types.ts';
+import type { Envelope, JsonObject } from './types.ts';
 
 export function envelopeFromStored(endpoint: string, body: Uint8Array): Envelope {
-  if (endpoint !== 'store') return parseEnvelope(body);
-  const event = decodeStoreBody(body);
+  return endpoint === 'store' ? storeEventEnvelope(decodeStoreBody(body)) : parseEnvelope(body);
+}
+
+/** Wraps a store-endpoint event as Relay does: header `event_id`, one event or transaction item. */
+export function storeEventEnvelope(event: JsonObject): Envelope {
   const header = typeof event.event_id === 'string' ? { event_id: event.event_id } : {};
   const type = event.type === 'transaction' ? 'transaction' : 'event';
   return { header, items: [{ header: { type }, payload: new TextEncoder().encode(JSON.stringify(event)) }] };

@@ -3,8 +3,10 @@
  * Knows nothing of HTTP frameworks; routes.ts adapts requests to it.
  */
 import { parseDsn } from '../envelope/dsn.ts';
+import { indexItems } from '../envelope/items.ts';
 import { parseEnvelope } from '../envelope/parse.ts';
 import { decodeStoreBody } from '../envelope/store-body.ts';
+import { storeEventEnvelope } from '../envelope/stored.ts';
 import { summarizeEnvelope, summarizeStoreEvent } from '../envelope/summarize.ts';
 import type { Envelope, EnvelopeSummary } from '../envelope/types.ts';
 import { newestTimestamp } from '../replay/rewrite.ts';
@@ -52,6 +54,7 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
     publicKey: auth?.publicKey ?? null,
     summary: parsed.summary,
     eventTs: parsed.eventTs,
+    items: parsed.envelope ? indexItems(parsed.envelope) : (parsed.storeItems ?? []),
     requestMeta: { ...req.requestMeta, ...(auth ? { auth_carrier: auth.carrier } : {}), ...(auth?.client ? { sentry_client: auth.client } : {}) },
     body: req.body,
   });
@@ -62,6 +65,7 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 
 interface Parsed {
   envelope: Envelope | null;
+  storeItems?: ReturnType<typeof indexItems>;
   summary: EnvelopeSummary;
   eventTs: number | null;
 }
@@ -84,8 +88,8 @@ function parseStoreBody(body: Uint8Array): Parsed {
   const summary = summarizeStoreEvent(event);
   // Relay assigns an id to a store event that has none; the stored bytes stay as sent.
   summary.eventId ??= crypto.randomUUID().replaceAll('-', '');
-  const asEnvelope: Envelope = { header: {}, items: [{ header: { type: 'event' }, payload: new TextEncoder().encode(JSON.stringify(event)) }] };
-  return { envelope: null, summary, eventTs: toMs(newestTimestamp(asEnvelope)) };
+  const asEnvelope = storeEventEnvelope(event);
+  return { envelope: null, storeItems: indexItems(asEnvelope), summary, eventTs: toMs(newestTimestamp(asEnvelope)) };
 }
 
 function isEnvelopeContentType(contentType: string | null): boolean {

@@ -9,7 +9,10 @@
  * | JSON        | text (json mode)         | jsonb                       |
  * | time        | integer epoch ms         | bigint epoch ms             |
  */
+import type { ItemIndexEntry } from '../envelope/items.ts';
 import type { EnvelopeSummary } from '../envelope/types.ts';
+
+export type { ItemIndexEntry };
 
 export type IngestEndpoint = 'envelope' | 'store' | 'minidump' | 'security' | 'unreal' | 'cron' | 'nel' | 'otlp';
 
@@ -24,6 +27,8 @@ export interface NewEnvelope {
   eventTs: number | null;
   requestMeta: Record<string, string>;
   body: Uint8Array;
+  /** Per-item index rows, written in the same transaction as the envelope. */
+  items: ItemIndexEntry[];
 }
 
 /** A stored envelope's index columns (no body). */
@@ -64,8 +69,20 @@ export interface EnvelopeFilter {
   limit?: number;
 }
 
-export interface Store {
+/**
+ * The whole store: one interface per capability, each implemented in its own file per dialect
+ * (store/sqlite/<capability>.ts) and composed in store/sqlite/store.ts.
+ */
+export interface Store extends EnvelopeStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /** Throws StoreError when the database cannot be read and written. */
+  checkHealth(): Promise<void>;
+  /** Finishes pending writes and closes the database. */
+  close(): Promise<void>;
+}
+
+/** Captured envelopes: write (group-committed), list, read, stream. */
+export interface EnvelopeStore {
   /** Resolves with the row id only after the row's transaction has committed. */
   insertEnvelope(envelope: NewEnvelope): Promise<number>;
   listEnvelopes(filter: EnvelopeFilter): Promise<EnvelopeRow[]>;
@@ -74,7 +91,6 @@ export interface Store {
   iterateEnvelopes(filter: EnvelopeFilter, pageSize?: number): AsyncIterable<EnvelopeRecord>;
   /** Newest `eventTs` (or `receivedAt` when unknown) per trace id among matching envelopes. */
   newestPerTrace(filter: EnvelopeFilter): Promise<Map<string, number>>;
-  /** Throws StoreError when the database cannot be read and written. */
-  checkHealth(): Promise<void>;
-  close(): Promise<void>;
+  /** The per-item index of one envelope, in item order. */
+  listItems(envelopeId: number): Promise<ItemIndexEntry[]>;
 }

@@ -116,6 +116,15 @@ describe('envelope endpoint', () => {
     expect(row!.itemTypes).toEqual(['session', 'event', 'attachment']);
     expect(row!.mainType).toBe('error');
     expect(row!.title).toBe('Error: boom');
+    const items = await app.store.listItems(row!.id);
+    expect(items.map((i) => [i.position, i.type, i.length, i.filename])).toEqual([
+      [0, 'session', 138, null],
+      [1, 'event', 104, null],
+      [2, 'attachment', 11, 'a.txt'],
+    ]);
+    expect(items[1]!.ids).toEqual({ event_id: EVENT_ID });
+    expect(items[2]!.ids).toEqual({ event_id: EVENT_ID });
+    expect(items[0]!.ids).toEqual({ sid: '7c7b6a1e-4b4c-4c39-9a5c-6c3f7b1b7a10' });
   });
 
   it('accepts an unknown item type next to known ones (F20)', async () => {

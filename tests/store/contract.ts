@@ -11,6 +11,7 @@ export function sampleEnvelope(over: Partial<NewEnvelope> = {}, summary: Partial
     eventTs: 1_764_000_000_000,
     requestMeta: { 'content-type': 'application/x-sentry-envelope' },
     body: new Uint8Array([0x7b, 0x7d, 0x0a, 0x00, 0xff, 0x8b, 0xc3]),
+    items: [{ position: 0, type: 'event', length: 3, contentType: null, filename: null, attachmentType: null, ids: { event_id: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' }, known: true }],
     summary: {
       eventId: 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa',
       itemTypes: ['event', 'attachment'],
