@@ -4,10 +4,10 @@
 // that script writes, so a stale install (requirements or lock changed since) counts as missing.
 
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { basename, delimiter, join } from 'node:path';
+import { REPO_ROOT, SDK_SPECS, SDKS, type Sdk } from './sdk-registry.ts';
 
-export type Sdk = 'python' | 'node';
-export const SDKS: readonly Sdk[] = ['python', 'node'];
+export { REPO_ROOT, SDK_SPECS, SDKS, type Sdk };
 
 /** The one JSON line a scenario prints. Only the keys the scenario produced are present. */
 export interface ScenarioResult {
@@ -15,10 +15,19 @@ export interface ScenarioResult {
   version: string;
   /** The error captured by `error`, or inside the transaction for `transaction`. */
   error_event_id?: string;
-  /** `all` only: the error captured inside the transaction (error_event_id is the standalone one). */
+  /** `all`/`full`: the error captured inside the transaction (error_event_id is the standalone one). */
   transaction_error_event_id?: string;
+  /** Absent where the SDK offers no hook to read it (Rust): find the transaction by trace id. */
   transaction_event_id?: string;
   trace_id?: string;
+  /** `full`: the cron check-in id both check-ins carry, and their monitor slug. */
+  check_in_id?: string;
+  monitor_slug?: string;
+  feedback_event_id?: string;
+  /** sentry-sdk 1.x: an error from a client without tracing, sent to the store endpoint. */
+  store_error_event_id?: string;
+  /** raven: a captureMessage event. */
+  message_event_id?: string;
 }
 
 export interface ScenarioOptions {
@@ -30,13 +39,6 @@ export interface ScenarioOptions {
   debug?: boolean;
 }
 
-export const REPO_ROOT = resolve(import.meta.dir, '../..');
-const PYTHON_DIR = join(REPO_ROOT, 'tests/sdk/python');
-const NODE_DIR = join(REPO_ROOT, 'tests/sdk/node');
-const VENV = join(REPO_ROOT, '.cache/venv-sdk-python');
-const VENV_PYTHON = join(VENV, 'bin/python');
-const PY_STAMP = join(VENV, '.undertaker-stamp');
-const NODE_STAMP = join(NODE_DIR, 'node_modules/.undertaker-stamp');
 const INSTALL_HINT = 'run `bash tests/setup/install-sdks.sh`';
 
 function sha256Of(...files: string[]): string {
@@ -80,18 +82,13 @@ function findNode(): string | null {
 
 /** Why the SDK cannot run, or null when it is installed and up to date. */
 export function sdkInstallProblem(sdk: Sdk): string | null {
-  if (sdk === 'python') {
-    if (!existsSync(VENV_PYTHON)) return `no venv at ${VENV}; ${INSTALL_HINT}`;
-    const want = sha256Of(join(PYTHON_DIR, 'requirements.txt'));
-    if (readStamp(PY_STAMP) !== want) return `python venv stamp is missing or does not match requirements.txt; ${INSTALL_HINT}`;
-    return null;
+  const spec = SDK_SPECS[sdk];
+  if (spec.name === 'node' && !findNode()) return 'no `node` binary on PATH (set UNDERTAKER_NODE)';
+  if (!existsSync(join(REPO_ROOT, spec.installedMarker))) return `${spec.installedMarker} is missing; ${INSTALL_HINT}`;
+  const want = sha256Of(...spec.stampInputs.map((file) => join(REPO_ROOT, file)));
+  if (readStamp(join(REPO_ROOT, spec.stamp)) !== want) {
+    return `the ${sdk} install stamp is missing or does not match ${spec.stampInputs.join(' + ')}; ${INSTALL_HINT}`;
   }
-  if (!findNode()) return 'no `node` binary on PATH (set UNDERTAKER_NODE)';
-  if (!existsSync(join(NODE_DIR, 'node_modules/@sentry/node/package.json'))) {
-    return `@sentry/node is not installed in ${NODE_DIR}; ${INSTALL_HINT}`;
-  }
-  const want = sha256Of(join(NODE_DIR, 'package.json'), join(NODE_DIR, 'package-lock.json'));
-  if (readStamp(NODE_STAMP) !== want) return `node_modules stamp is missing or does not match package.json + package-lock.json; ${INSTALL_HINT}`;
   return null;
 }
 
@@ -116,14 +113,15 @@ function childEnv(dsn: string, opts: ScenarioOptions): Record<string, string> {
 }
 
 function scenarioCommand(sdk: Sdk, scenario: string): { cmd: string[]; cwd: string } {
-  if (sdk === 'python') return { cmd: [VENV_PYTHON, join(PYTHON_DIR, 'scenario.py'), scenario], cwd: PYTHON_DIR };
+  const { cmd, cwd } = SDK_SPECS[sdk].command(scenario);
+  if (cmd[0] !== 'node') return { cmd, cwd };
   const node = findNode();
   if (!node) throw new Error('no `node` binary on PATH (set UNDERTAKER_NODE)');
-  return { cmd: [node, join(NODE_DIR, 'scenario.mjs'), scenario], cwd: NODE_DIR };
+  return { cmd: [node, ...cmd.slice(1)], cwd };
 }
 
 /**
- * Runs tests/sdk/<sdk>/scenario.* with UNDERTAKER_DSN=dsn and returns its JSON line.
+ * Runs the scenario of tests/sdk/<sdk>/ with UNDERTAKER_DSN=dsn and returns its JSON line.
  * Throws (with stdout and stderr in the message) on a non-zero exit, a timeout, or output that is
  * not exactly one JSON object line.
  */

@@ -1,87 +1,84 @@
 #!/usr/bin/env bash
-# Installs the real Sentry SDKs that the SDK harness (tests/sdk/) drives.
+# Installs the real Sentry SDKs that the SDK harness (tests/sdk/<sdk>/) drives, from the project's
+# own pinned files, into project-local folders:
 #
-#   Python: a project-local venv at .cache/venv-sdk-python with tests/sdk/python/requirements.txt
-#   Node:   tests/sdk/node/node_modules from tests/sdk/node/package.json + package-lock.json
+#   python, python1, python014, raven   venvs .cache/venv-sdk-<sdk> from tests/sdk/<sdk>/requirements.txt
+#   node, node7                         tests/sdk/<sdk>/node_modules from package.json + package-lock.json
+#   go, java, rust                      built by install-sdk-{go,java,rust}.sh (caches in .cache/)
 #
-# Idempotent and fast when nothing changed: each install writes a stamp holding the sha256 of its
-# inputs, and is skipped while the stamp matches. tests/helpers/sdk.ts (sdkInstalled) reads the same
-# stamps, so keep the two in step.
-#
-# Needs python3 (with the venv module), node (>= 20.19) and npm. Override the interpreters with
-# PYTHON=/path/to/python3 and NPM=/path/to/npm. FORCE=1 reinstalls both.
+# Usage: bash tests/setup/install-sdks.sh [SDK...]     (no argument: all of them)
+#        bash tests/setup/install-sdks.sh --print-inputs   (the stamp inputs per SDK, for a test)
+# Idempotent: each install writes a stamp (sdk-lib.sh) and is skipped while its inputs are unchanged,
+# so a second run takes about a second. FORCE=1 reinstalls. PYTHON=/path/to/python3 and
+# NPM=/path/to/npm override the interpreters.
 set -Eeuo pipefail
-
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-PYTHON="${PYTHON:-python3}"
-NPM="${NPM:-npm}"
-FORCE="${FORCE:-0}"
-
-PY_DIR="$ROOT/tests/sdk/python"
-PY_REQS="$PY_DIR/requirements.txt"
-VENV="$ROOT/.cache/venv-sdk-python"
-PY_STAMP="$VENV/.undertaker-stamp"
-
-NODE_DIR="$ROOT/tests/sdk/node"
-NODE_STAMP="$NODE_DIR/node_modules/.undertaker-stamp"
-
-log() { printf '[install-sdks] %s\n' "$*"; }
-die() { printf '[install-sdks] ERROR: %s\n' "$*" >&2; exit 1; }
-# Anything that fails without going through die (set -e) is reported with its command.
+source "$(dirname "${BASH_SOURCE[0]}")/sdk-lib.sh"
 trap 'printf "[install-sdks] ERROR: command failed (exit %s) at line %s: %s\n" "$?" "$LINENO" "$BASH_COMMAND" >&2' ERR
 
-sha256_of() { cat "$@" | sha256sum | cut -d' ' -f1; }
-now_ms() { date +%s%3N; }
+PYTHON="${PYTHON:-python3}"
+NPM="${NPM:-npm}"
+ALL_SDKS=(python python1 python014 raven node node7 go java rust)
 
 install_python() {
-  local start want have
+  local sdk=$1 start venv
   start=$(now_ms)
-  command -v "$PYTHON" >/dev/null 2>&1 || die "python interpreter '$PYTHON' not found (set PYTHON=...)"
-  [ -f "$PY_REQS" ] || die "missing $PY_REQS"
-  want=$(sha256_of "$PY_REQS")
-  have=$(cat "$PY_STAMP" 2>/dev/null || true)
-  if [ "$FORCE" != 1 ] && [ "$want" = "$have" ] && "$VENV/bin/python" -c 'pass' 2>/dev/null; then
-    log "python: up to date ($VENV, requirements sha256 ${want:0:12})"
+  venv="$(dirname "$(stamp_of "$sdk")")"
+  if up_to_date "$sdk" && "$venv/bin/python" -c 'pass' 2>/dev/null; then
+    log "$sdk: up to date (${venv#"$ROOT/"})"
     return
   fi
-  log "python: (re)creating venv $VENV with $("$PYTHON" --version 2>&1)"
-  rm -rf "$VENV"
-  mkdir -p "$(dirname "$VENV")"
-  "$PYTHON" -m venv "$VENV" || die "'$PYTHON -m venv' failed (on Debian: apt-get install python3-venv)"
-  log "python: pip install -r ${PY_REQS#"$ROOT/"}"
-  "$VENV/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$PY_REQS" \
-    || die "pip install failed"
-  "$VENV/bin/python" -c 'import sentry_sdk; print("[install-sdks] python: sentry_sdk", sentry_sdk.VERSION)' \
-    || die "sentry_sdk does not import after install"
-  if "$VENV/bin/python" -c 'import brotli' 2>/dev/null; then
-    log "python: WARNING brotli is importable; the SDK's default encoding becomes br"
+  require_tool "$PYTHON" "set PYTHON=..."
+  log "$sdk: (re)creating venv ${venv#"$ROOT/"} with $("$PYTHON" --version 2>&1)"
+  rm -rf "$venv"
+  mkdir -p "$(dirname "$venv")"
+  "$PYTHON" -m venv "$venv" || die "'$PYTHON -m venv' failed (on Debian: apt-get install python3-venv)"
+  "$venv/bin/python" -m pip install --disable-pip-version-check --no-input -q -r "$ROOT/tests/sdk/$sdk/requirements.txt" \
+    || die "$sdk: pip install failed"
+  log "$sdk: installed $("$venv/bin/python" -m pip freeze --disable-pip-version-check | tr '\n' ' ')"
+  if "$venv/bin/python" -c 'import brotli' 2>/dev/null; then
+    log "$sdk: WARNING brotli is importable; sentry-sdk's default encoding becomes br"
   fi
-  printf '%s\n' "$want" >"$PY_STAMP"
-  log "python: done in $(( $(now_ms) - start )) ms"
+  write_stamp "$sdk"
+  log "$sdk: done in $(($(now_ms) - start)) ms"
 }
 
 install_node() {
-  local start want have
+  local sdk=$1 start dir
   start=$(now_ms)
-  command -v node >/dev/null 2>&1 || die "node not found on PATH"
-  command -v "$NPM" >/dev/null 2>&1 || die "npm '$NPM' not found (set NPM=...)"
-  [ -f "$NODE_DIR/package.json" ] || die "missing $NODE_DIR/package.json"
-  [ -f "$NODE_DIR/package-lock.json" ] || die "missing $NODE_DIR/package-lock.json (it is committed; run npm install there once)"
-  want=$(sha256_of "$NODE_DIR/package.json" "$NODE_DIR/package-lock.json")
-  have=$(cat "$NODE_STAMP" 2>/dev/null || true)
-  if [ "$FORCE" != 1 ] && [ "$want" = "$have" ] && [ -f "$NODE_DIR/node_modules/@sentry/node/package.json" ]; then
-    log "node: up to date (${NODE_DIR#"$ROOT/"}/node_modules, package sha256 ${want:0:12})"
+  dir="$ROOT/tests/sdk/$sdk"
+  if up_to_date "$sdk" && [ -f "$dir/node_modules/@sentry/node/package.json" ]; then
+    log "$sdk: up to date (${dir#"$ROOT/"}/node_modules)"
     return
   fi
-  log "node: npm install --no-audit --no-fund in ${NODE_DIR#"$ROOT/"} (node $(node --version), npm $("$NPM" --version))"
-  (cd "$NODE_DIR" && "$NPM" install --no-audit --no-fund) || die "npm install failed"
-  node -e 'const p=require(process.argv[1]); console.log("[install-sdks] node: @sentry/node", p.version)' \
-    "$NODE_DIR/node_modules/@sentry/node/package.json" || die "@sentry/node missing after npm install"
-  # npm install may rewrite the lock; stamp what is on disk now.
-  sha256_of "$NODE_DIR/package.json" "$NODE_DIR/package-lock.json" >"$NODE_STAMP"
-  log "node: done in $(( $(now_ms) - start )) ms"
+  require_tool node "Node.js >= 20.19"
+  require_tool "$NPM" "set NPM=..."
+  log "$sdk: npm ci in ${dir#"$ROOT/"} (node $(node --version), npm $("$NPM" --version))"
+  # ci installs exactly the committed lock and never rewrites it.
+  (cd "$dir" && "$NPM" ci --no-audit --no-fund --loglevel=error) || die "$sdk: npm ci failed"
+  log "$sdk: @sentry/node $(node -p 'require(process.argv[1]).version' "$dir/node_modules/@sentry/node/package.json")"
+  write_stamp "$sdk"
+  log "$sdk: done in $(($(now_ms) - start)) ms"
 }
 
-install_python
-install_node
-log "all SDKs installed"
+install_one() {
+  case "$1" in
+    python | python1 | python014 | raven) install_python "$1" ;;
+    node | node7) install_node "$1" ;;
+    go | java | rust) bash "$ROOT/tests/setup/install-sdk-$1.sh" ;;
+    *) die "unknown SDK '$1' (known: ${ALL_SDKS[*]})" ;;
+  esac
+}
+
+if [ "${1:-}" = --print-inputs ]; then
+  for sdk in "${ALL_SDKS[@]}"; do
+    stamp="$(stamp_of "$sdk")"
+    echo "$sdk|$(inputs_of "$sdk")|${stamp#"$ROOT/"}"
+  done
+  exit 0
+fi
+
+total=$(now_ms)
+sdks=("$@")
+[ ${#sdks[@]} -gt 0 ] || sdks=("${ALL_SDKS[@]}")
+for sdk in "${sdks[@]}"; do install_one "$sdk"; done
+log "all requested SDKs installed in $(($(now_ms) - total)) ms"

@@ -1,6 +1,7 @@
 // Drive the real @sentry/node SDK against an Undertaker DSN.
 //
-// Usage: UNDERTAKER_DSN=http://<key>@127.0.0.1:<port>/<id> node scenario.mjs <error|transaction|all>
+// Usage: UNDERTAKER_DSN=http://<key>@127.0.0.1:<port>/<id> node scenario.mjs <error|transaction|all|full>
+// (`full` sends every kind the SDK supports, see full.mjs.)
 //
 // Prints exactly one JSON line on stdout describing what was sent, e.g.
 // {"sdk":"sentry.javascript.node","version":"11.12.0","error_event_id":"...",...}
@@ -12,8 +13,9 @@
 //   UNDERTAKER_SDK_DEBUG  "1" turns on SDK debug logging (stderr)
 
 import * as Sentry from '@sentry/node';
+import { runFull, sampleTraces } from './full.mjs';
 
-const SCENARIOS = ['error', 'transaction', 'all'];
+const SCENARIOS = ['error', 'transaction', 'all', 'full'];
 
 // The Node transport reads lower-case proxy variables when it is created (in init): a stray
 // http_proxy would send loopback traffic to the proxy. SENTRY_* variables (SENTRY_TRACE,
@@ -47,7 +49,9 @@ Sentry.init({
   attachStacktrace: true,
   // v11 streams `span` items by default; 'static' sends one `transaction` event per root span.
   traceLifecycle: 'static',
+  ...(scenario === 'full' ? { tracesSampler: sampleTraces } : {}),
   beforeSendTransaction(event) {
+    if (event.transaction !== 'job') return event;
     recorded.transaction_event_id = event.event_id;
     recorded.trace_id = event.contexts?.trace?.trace_id;
     return event;
@@ -85,7 +89,9 @@ function runTransaction(result) {
 }
 
 const result = { sdk: 'sentry.javascript.node', version: Sentry.SDK_VERSION };
-if (scenario === 'error') {
+if (scenario === 'full') {
+  await runFull(result, { captureError, runTransaction });
+} else if (scenario === 'error') {
   runError(result);
 } else if (scenario === 'transaction') {
   runTransaction(result);

@@ -1,6 +1,9 @@
 """Drive the real Python Sentry SDK against an Undertaker DSN.
 
-Usage: UNDERTAKER_DSN=http://<key>@127.0.0.1:<port>/<id> python scenario.py <error|transaction|all>
+Usage: UNDERTAKER_DSN=http://<key>@127.0.0.1:<port>/<id> python scenario.py <error|transaction|all|full>
+
+`full` sends every kind the SDK supports (see full.py): error with attachment, transaction with a
+profile, session, request aggregates, cron check-ins, logs, metrics and feedback.
 
 Prints exactly one JSON line on stdout describing what was sent, e.g.
 {"sdk": "sentry.python", "version": "2.75.0", "error_event_id": "...", ...}
@@ -16,15 +19,18 @@ import json
 import os
 import sys
 
+import full
 import sentry_sdk
 
-SCENARIOS = ("error", "transaction", "all")
+SCENARIOS = ("error", "transaction", "all", "full")
 
 # Filled by before_send_transaction: the SDK API does not return transaction ids.
 recorded = {}
 
 
 def before_send_transaction(event, hint):
+    if event.get("transaction") != "job":
+        return event
     recorded["transaction_event_id"] = event.get("event_id")
     recorded["trace_id"] = event.get("contexts", {}).get("trace", {}).get("trace_id")
     return event
@@ -97,10 +103,15 @@ def main(argv):
         https_proxy="",
         before_send_transaction=before_send_transaction,
         _experiments=compression_experiments(),
+        # Profiling only in `full`: a profile item in the other scenarios would depend on timing.
+        profiles_sample_rate=1.0 if scenario == "full" else None,
+        traces_sampler=full.sample_traces if scenario == "full" else None,
     )
 
     result = {"sdk": "sentry.python", "version": sentry_sdk.VERSION}
-    if scenario == "error":
+    if scenario == "full":
+        full.run(result, capture_error, run_transaction)
+    elif scenario == "error":
         run_error(result)
     elif scenario == "transaction":
         run_transaction(result)
@@ -112,7 +123,7 @@ def main(argv):
 
     sentry_sdk.flush(timeout=10)
 
-    if scenario in ("transaction", "all"):
+    if scenario in ("transaction", "all", "full"):
         if "transaction_event_id" not in recorded:
             print("before_send_transaction was never called", file=sys.stderr)
             return 1
