@@ -9,5 +9,8 @@ export { envelopeFromJson, itemFromJson, serializeEnvelope } from './serialize.t
 export type { ItemHeaderInput } from './serialize.ts';
 export { decodeStoreBody } from './store-body.ts';
 export { envelopeFromStored } from './stored.ts';
+export { checkEnvelopeLimits, DEFAULT_ENVELOPE_LIMITS, limitViolationDetail } from './limits.ts';
+export type { EnvelopeLimits, LimitViolation } from './limits.ts';
+export { dashedEventId, normalizeEventId } from './event-id.ts';
 export { summarizeEnvelope, summarizeStoreEvent } from './summarize.ts';
-export type { Envelope, EnvelopeItem, EnvelopeSummary, JsonObject } from './types.ts';
+export type { Envelope, EnvelopeItem, EnvelopeSummary, JsonObject, StoredRequestMeta } from './types.ts';

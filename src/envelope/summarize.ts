@@ -2,13 +2,15 @@
  * Index columns for a captured request, read from a parsed envelope or a legacy store event.
  * Never throws: odd payloads (invalid JSON, wrong field types) yield nulls for what cannot be read.
  */
+import { normalizeEventId } from './event-id.ts';
+import { crashEventJson } from './minidump.ts';
 import { isJsonObject, parseJsonPayload } from './parse.ts';
 import type { Envelope, EnvelopeSummary, JsonObject } from './types.ts';
 
 /** Item types whose JSON payload feeds the summary; attachments and recordings are never decoded. */
 const JSON_ITEM_TYPES = new Set([
   'event', 'transaction', 'feedback', 'replay_event', 'session', 'sessions', 'check_in',
-  'log', 'span', 'profile', 'profile_chunk', 'user_report', 'client_report',
+  'log', 'span', 'profile', 'profile_chunk', 'user_report', 'client_report', 'raw_security', 'nel',
 ]);
 
 /** Item type → main type, in priority order, for envelopes with neither a transaction nor an event. */
@@ -16,13 +18,17 @@ const FALLBACK_MAIN_TYPES: ReadonlyArray<readonly [string, string]> = [
   ['replay_event', 'replay'], ['session', 'session'], ['sessions', 'sessions'], ['check_in', 'check_in'],
   ['log', 'log'], ['span', 'span'], ['profile', 'profile'], ['profile_chunk', 'profile_chunk'],
   ['feedback', 'feedback'], ['user_report', 'user_report'], ['attachment', 'attachment'],
-  ['client_report', 'client_report'],
+  ['client_report', 'client_report'], ['raw_security', 'security'], ['security', 'security'], ['nel', 'nel'],
 ];
+
+/** Crash uploads create an error event from an attachment or an Unreal report (Relay `creates_event`). */
+const CRASH_TITLES: Record<string, string> = {
+  'event.minidump': 'Minidump', 'event.applecrashreport': 'Apple crash report', 'playstation.prosperodump': 'PlayStation crash dump',
+  'event.payload': 'Native crash', unreal_report: 'Unreal Engine crash report',
+};
 
 /** Event `type` values Relay turns into security items (protocol.md §6, §10.2). */
 const SECURITY_EVENT_TYPES = new Set(['csp', 'hpkp', 'expectct', 'expectstaple']);
-
-const UUID_HEX = /^[0-9a-f]{32}$/;
 
 interface ItemView {
   type: string;
@@ -43,8 +49,19 @@ interface Parts {
 export function summarizeEnvelope(env: Envelope): EnvelopeSummary {
   const header = isJsonObject(env.header) ? env.header : {};
   const items = (Array.isArray(env.items) ? env.items : []).map(viewItem);
+  const crash = crashKind(env, items);
+  if (crash) {
+    const summary = buildSummary({ header, items, main: crashEventJson(env) ?? {}, mainType: 'error' });
+    summary.title ??= CRASH_TITLES[crash] ?? null;
+    return summary;
+  }
   const { main, mainType } = pickMain(items);
-  return buildSummary({ header, items, main: main?.json ?? null, mainType });
+  const summary = buildSummary({ header, items, main: main?.json ?? null, mainType });
+  // The security endpoint carries release and environment in the raw_security item header (Relay applies them to the event).
+  const report = mainType === 'security' ? env.items.find((item) => item?.header?.type === 'raw_security')?.header : undefined;
+  summary.release ??= str(report?.sentry_release);
+  summary.environment ??= str(report?.sentry_environment);
+  return summary;
 }
 
 /**
@@ -64,6 +81,14 @@ export function summarizeStoreEvent(event: JsonObject): EnvelopeSummary {
 function viewItem(item: Envelope['items'][number]): ItemView {
   const type = str(item?.header?.type) ?? '';
   return { type, json: JSON_ITEM_TYPES.has(type) ? parseJsonPayload(item) : null };
+}
+
+/** The crash item that makes this envelope an error without an event item, or null. */
+function crashKind(env: Envelope, items: ItemView[]): string | null {
+  if (items.some((item) => item.type === 'event' || item.type === 'transaction')) return null;
+  const kinds = env.items.map((item) => (item?.header?.type === 'unreal_report' ? 'unreal_report' : str(item?.header?.attachment_type)));
+  // The dump names the crash; a bare msgpack event payload only when there is no dump.
+  return kinds.find((kind) => kind !== null && kind !== 'event.payload' && kind in CRASH_TITLES) ?? kinds.find((kind) => kind === 'event.payload') ?? null;
 }
 
 function pickMain(items: ItemView[]): { main: ItemView | null; mainType: string } {
@@ -106,12 +131,6 @@ function buildSummary({ header, items, main, mainType }: Parts): EnvelopeSummary
   };
 }
 
-/** 32 lowercase hex digits; Rust and some other SDKs send dashed or uppercase UUIDs. */
-function normalizeEventId(value: unknown): string | null {
-  const id = str(value)?.replaceAll('-', '').toLowerCase() ?? null;
-  return id !== null && UUID_HEX.test(id) ? id : null;
-}
-
 /** The first `trace_id` of a log/span container item (or of a legacy single-span item). */
 function containerTraceId(items: ItemView[]): string | null {
   for (const item of items) {
@@ -139,8 +158,32 @@ function readTitle(payload: JsonObject): string | null {
     messageTitle(payload) ??
     str(obj(obj(payload.contexts)?.feedback)?.message) ??
     str(payload.transaction) ??
-    checkInTitle(payload)
+    checkInTitle(payload) ??
+    securityTitle(payload) ??
+    nelTitle(payload)
   );
+}
+
+/** Browser security reports: CSP (`csp-report`), Expect-CT, Expect-Staple, or HPKP (flat). */
+function securityTitle(payload: JsonObject): string | null {
+  const csp = obj(payload['csp-report']);
+  if (csp) {
+    const directive = str(csp['effective-directive']) ?? str(csp['violated-directive']);
+    return `CSP violation${directive ? ` of ${directive}` : ''}${str(csp['blocked-uri']) ? `: ${csp['blocked-uri']}` : ''}`;
+  }
+  const expectCt = obj(payload['expect-ct-report']);
+  if (expectCt) return `Expect-CT failure for ${str(expectCt.hostname) ?? 'unknown host'}`;
+  const staple = obj(payload['expect-staple-report']);
+  if (staple) return `Expect-Staple failure for ${str(staple.hostname) ?? 'unknown host'}`;
+  if (Array.isArray(payload['known-pins'])) return `HPKP failure for ${str(payload.hostname) ?? 'unknown host'}`;
+  return null;
+}
+
+/** A Network Error Logging report: `{type, url, body: {type, …}}`. */
+function nelTitle(payload: JsonObject): string | null {
+  const body = obj(payload.body);
+  if (payload.type !== 'network-error' || !body) return null;
+  return `NEL ${str(body.type) ?? 'network error'}${str(payload.url) ? `: ${payload.url}` : ''}`;
 }
 
 /** `Type: value` of the last (outermost) exception; `values` list, bare list or legacy single object. */

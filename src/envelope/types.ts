@@ -47,3 +47,12 @@ export interface EnvelopeSummary {
   title: string | null;
   level: string | null;
 }
+
+/**
+ * Request metadata stored beside a captured body (`content-type`, `query`, `path`, …). Converters
+ * read it to rebuild what Relay would have made of a non-envelope request.
+ */
+export type StoredRequestMeta = Readonly<Record<string, string>>;
+
+/** The `StoredRequestMeta` key holding the event id Undertaker assigned where Relay mints one. */
+export const ASSIGNED_EVENT_ID = 'assigned_event_id';

@@ -1,16 +1,21 @@
 /**
- * Capture service: turns one decoded ingest request into a stored envelope row.
+ * Capture service: turns one decoded ingest request into a stored row. The body is stored as
+ * received; the envelope Relay would build from it is what gets validated, limited and indexed.
  * Knows nothing of HTTP frameworks; routes.ts adapts requests to it.
  */
 import { parseDsn } from '../envelope/dsn.ts';
+import { mintEventId, normalizeEventId } from '../envelope/event-id.ts';
 import { indexItems } from '../envelope/items.ts';
+import { checkEnvelopeLimits, DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits, limitViolationDetail } from '../envelope/limits.ts';
+import { minidumpEnvelope } from '../envelope/minidump.ts';
 import { parseEnvelope } from '../envelope/parse.ts';
+import { isNelMime, isSecurityMime, mediaType } from '../envelope/reports.ts';
 import { decodeStoreBody } from '../envelope/store-body.ts';
-import { storeEventEnvelope } from '../envelope/stored.ts';
+import { envelopeFromStored, storeEventEnvelope } from '../envelope/stored.ts';
 import { summarizeEnvelope, summarizeStoreEvent } from '../envelope/summarize.ts';
-import type { Envelope, EnvelopeSummary } from '../envelope/types.ts';
+import { ASSIGNED_EVENT_ID, type Envelope, type EnvelopeSummary } from '../envelope/types.ts';
 import { newestTimestamp } from '../replay/rewrite.ts';
-import { AuthError, BadRequestError, EnvelopeParseError } from '../shared/errors.ts';
+import { AuthError, BadRequestError, EnvelopeParseError, PayloadTooLargeError, UnsupportedMediaError } from '../shared/errors.ts';
 import type { IngestEndpoint, Store } from '../store/index.ts';
 import type { SentryAuth } from './auth.ts';
 
@@ -23,11 +28,13 @@ export interface IngestDeps {
   store: Store;
   now: () => number;
   options: IngestOptions;
+  /** Relay's per-item limits (default: Relay's defaults). */
+  limits?: EnvelopeLimits;
 }
 
 export interface IngestRequest {
   endpoint: IngestEndpoint;
-  /** From the URL path; null on a tunnel path, where the envelope's `dsn` names the project. */
+  /** From the URL path; null on a tunnel path or `/api/store/`, where the body names the project. */
   projectId: number | null;
   auth: SentryAuth | null;
   /** Body after HTTP Content-Encoding was undone. */
@@ -42,20 +49,23 @@ export interface IngestResult {
 }
 
 export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<IngestResult> {
-  const asEnvelope = req.endpoint === 'envelope' || isEnvelopeContentType(req.contentType);
-  const parsed = asEnvelope ? parseEnvelopeBody(req.body) : parseStoreBody(req.body);
-  const auth = req.auth ?? authFromEnvelopeDsn(parsed.envelope);
-  const projectId = req.projectId ?? projectFromEnvelopeDsn(parsed.envelope);
+  const limits = deps.limits ?? DEFAULT_ENVELOPE_LIMITS;
+  const meta = { ...req.requestMeta };
+  const parsed = convert(req, meta, limits);
+  const auth = req.auth ?? authFromEnvelopeDsn(parsed.dsnSource);
+  const projectId = req.projectId ?? projectFromBody(parsed);
   checkKey(deps.options, auth);
+  const violation = checkEnvelopeLimits(parsed.envelope, limits);
+  if (violation) throw new PayloadTooLargeError(limitViolationDetail(violation), [violation.reason]);
   const rowId = await deps.store.insertEnvelope({
     receivedAt: deps.now(),
-    endpoint: asEnvelope ? 'envelope' : req.endpoint,
+    endpoint: parsed.endpoint,
     projectId,
     publicKey: auth?.publicKey ?? null,
     summary: parsed.summary,
-    eventTs: parsed.eventTs,
-    items: parsed.envelope ? indexItems(parsed.envelope) : (parsed.storeItems ?? []),
-    requestMeta: { ...req.requestMeta, ...(auth ? { auth_carrier: auth.carrier } : {}), ...(auth?.client ? { sentry_client: auth.client } : {}) },
+    eventTs: toMs(newestTimestamp(parsed.envelope)),
+    items: indexItems(parsed.envelope),
+    requestMeta: { ...meta, ...(auth ? { auth_carrier: auth.carrier } : {}), ...(auth?.client ? { sentry_client: auth.client } : {}) },
     body: req.body,
   });
   return { rowId, eventId: parsed.summary.eventId };
@@ -63,37 +73,56 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
 
 // --- internal ---
 
-interface Parsed {
-  envelope: Envelope | null;
-  storeItems?: ReturnType<typeof indexItems>;
+interface Converted {
+  /** The endpoint the row is stored under (an envelope posted to /store/ is stored as one). */
+  endpoint: IngestEndpoint;
+  envelope: Envelope;
   summary: EnvelopeSummary;
-  eventTs: number | null;
+  /** The client's own envelope, whose `dsn` may authenticate the request (tunnels). */
+  dsnSource: Envelope | null;
+  /** Legacy store events may name their project (`"project": "42"`). */
+  storeProject?: unknown;
 }
 
-function parseEnvelopeBody(body: Uint8Array): Parsed {
+/** Endpoints whose envelope gets an event id from Relay rather than from the client. */
+const ASSIGNS_EVENT_ID = new Set<IngestEndpoint>(['minidump', 'security', 'nel', 'unreal', 'cron']);
+
+function convert(req: IngestRequest, meta: Record<string, string>, limits: EnvelopeLimits): Converted {
+  if (req.endpoint === 'envelope' || (req.endpoint === 'store' && mediaType(req.contentType) === 'application/x-sentry-envelope')) {
+    const envelope = parseEnvelopeBody(req.body);
+    return { endpoint: 'envelope', envelope, summary: summarizeEnvelope(envelope), dsnSource: envelope };
+  }
+  if (req.endpoint === 'store') return convertStore(req.body, meta, limits);
+  if (req.endpoint === 'security' && !isSecurityMime(req.contentType)) throw unsupportedType(req, 'application/csp-report, application/json, application/expect-ct-report[+json], application/expect-staple-report');
+  if (req.endpoint === 'nel' && !isNelMime(req.contentType)) throw unsupportedType(req, 'application/reports+json, application/json');
+  if (ASSIGNS_EVENT_ID.has(req.endpoint)) meta[ASSIGNED_EVENT_ID] = mintEventId();
+  const envelope = req.endpoint === 'minidump' ? minidumpEnvelope(req.body, meta, limits.maxAttachmentSize) : envelopeFromStored(req.endpoint, req.body, meta);
+  return { endpoint: req.endpoint, envelope, summary: summarizeEnvelope(envelope), dsnSource: null };
+}
+
+function convertStore(body: Uint8Array, meta: Record<string, string>, limits: EnvelopeLimits): Converted {
   if (body.byteLength === 0) throw new BadRequestError('empty request body');
-  let envelope: Envelope;
+  const event = decodeStoreBody(body, limits.maxEventSize);
+  // Relay assigns an id to a store event that has none; the stored bytes stay as sent.
+  if (!normalizeEventId(event.event_id)) meta[ASSIGNED_EVENT_ID] = mintEventId();
+  const envelope = storeEventEnvelope(event, meta[ASSIGNED_EVENT_ID] ?? null);
+  const summary = summarizeStoreEvent(event);
+  summary.eventId ??= meta[ASSIGNED_EVENT_ID] ?? null;
+  return { endpoint: 'store', envelope, summary, dsnSource: null, storeProject: event.project };
+}
+
+function unsupportedType(req: IngestRequest, accepted: string): UnsupportedMediaError {
+  return new UnsupportedMediaError(`unsupported content type ${JSON.stringify(req.contentType ?? '')} for the ${req.endpoint} endpoint (accepted: ${accepted})`);
+}
+
+function parseEnvelopeBody(body: Uint8Array): Envelope {
+  if (body.byteLength === 0) throw new BadRequestError('empty request body');
   try {
-    envelope = parseEnvelope(body);
+    return parseEnvelope(body);
   } catch (error) {
     if (error instanceof EnvelopeParseError) throw new BadRequestError('invalid event envelope', [error.message]);
     throw error;
   }
-  return { envelope, summary: summarizeEnvelope(envelope), eventTs: toMs(newestTimestamp(envelope)) };
-}
-
-function parseStoreBody(body: Uint8Array): Parsed {
-  if (body.byteLength === 0) throw new BadRequestError('empty request body');
-  const event = decodeStoreBody(body);
-  const summary = summarizeStoreEvent(event);
-  // Relay assigns an id to a store event that has none; the stored bytes stay as sent.
-  summary.eventId ??= crypto.randomUUID().replaceAll('-', '');
-  const asEnvelope = storeEventEnvelope(event);
-  return { envelope: null, storeItems: indexItems(asEnvelope), summary, eventTs: toMs(newestTimestamp(asEnvelope)) };
-}
-
-function isEnvelopeContentType(contentType: string | null): boolean {
-  return (contentType ?? '').split(';')[0]!.trim().toLowerCase() === 'application/x-sentry-envelope';
 }
 
 function envelopeDsn(envelope: Envelope | null) {
@@ -111,11 +140,19 @@ function authFromEnvelopeDsn(envelope: Envelope | null): SentryAuth | null {
   return dsn ? { publicKey: dsn.publicKey, carrier: 'envelope-dsn' } : null;
 }
 
-function projectFromEnvelopeDsn(envelope: Envelope | null): number {
-  const dsn = envelopeDsn(envelope);
+/** The project of a request whose path names none: the envelope `dsn`, or a legacy store event's `project`. */
+function projectFromBody(parsed: Converted): number {
+  if (parsed.endpoint === 'store') {
+    const id = Number(typeof parsed.storeProject === 'string' || typeof parsed.storeProject === 'number' ? parsed.storeProject : Number.NaN);
+    if (Number.isSafeInteger(id) && id >= 0) return id;
+    throw new BadRequestError('missing project id', [
+      '/api/store/ names no project and the event has no numeric "project" field; Undertaker cannot resolve a project from the key alone: post to /api/<project id>/store/ (use a DSN that ends in the project id)',
+    ]);
+  }
+  const dsn = envelopeDsn(parsed.dsnSource);
   const id = dsn ? Number(dsn.projectId) : Number.NaN;
   if (!Number.isSafeInteger(id) || id < 0) {
-    throw new BadRequestError('missing project id: a tunnel request needs a "dsn" with a numeric project id in its envelope header');
+    throw new BadRequestError('missing project id', ['a tunnel request needs a "dsn" with a numeric project id in its envelope header']);
   }
   return id;
 }
@@ -131,4 +168,3 @@ function checkKey(options: IngestOptions, auth: SentryAuth | null): void {
 function toMs(seconds: number | null): number | null {
   return seconds === null ? null : Math.round(seconds * 1000);
 }
-

@@ -68,8 +68,8 @@ export class BadRequestError extends UndertakerError {
 }
 
 export class PayloadTooLargeError extends UndertakerError {
-  constructor(message: string) {
-    super('too_large', message, 413);
+  constructor(message: string, causes: string[] = []) {
+    super('too_large', message, 413, { causes });
   }
 }
 

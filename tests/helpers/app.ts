@@ -1,4 +1,5 @@
 // In-process app for route tests: a fresh :memory: store per test, no port.
+import type { EnvelopeLimits } from '../../src/envelope/limits.ts';
 import { DEFAULT_INGEST_LIMITS } from '../../src/ingest/routes.ts';
 import type { Logger } from '../../src/shared/logger.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
@@ -10,7 +11,9 @@ export interface TestApp {
   request(path: string, init?: RequestInit): Promise<Response>;
 }
 
-export async function createTestApp(over: { allowedKeys?: string[]; maxEnvelopeBytes?: number; maxRequestBytes?: number } = {}): Promise<TestApp> {
+export async function createTestApp(
+  over: { allowedKeys?: string[]; maxEnvelopeBytes?: number; maxRequestBytes?: number; limits?: Partial<EnvelopeLimits> } = {},
+): Promise<TestApp> {
   const store = await openStore({ dialect: 'sqlite', path: ':memory:' });
   const logs: string[] = [];
   const logger: Logger = {
@@ -26,6 +29,7 @@ export async function createTestApp(over: { allowedKeys?: string[]; maxEnvelopeB
       ...DEFAULT_INGEST_LIMITS,
       ...(over.maxEnvelopeBytes ? { maxEnvelopeBytes: over.maxEnvelopeBytes } : {}),
       ...(over.maxRequestBytes ? { maxRequestBytes: over.maxRequestBytes } : {}),
+      ...(over.limits ? { limits: over.limits } : {}),
       tunnelPath: '/tunnel',
       allowedKeys: over.allowedKeys ? new Set(over.allowedKeys) : undefined,
     },
