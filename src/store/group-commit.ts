@@ -12,7 +12,8 @@ export interface GroupCommit<T, R> {
 
 const MAX_BATCH = 1000;
 
-export function createGroupCommit<T, R>(commit: (batch: T[]) => R[]): GroupCommit<T, R> {
+/** `mapError` turns a failed commit's error into what every caller of the batch receives. */
+export function createGroupCommit<T, R>(commit: (batch: T[]) => R[], mapError: (error: unknown) => unknown = (e) => e): GroupCommit<T, R> {
   let pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
   let idle: Promise<void> = Promise.resolve();
@@ -27,7 +28,8 @@ export function createGroupCommit<T, R>(commit: (batch: T[]) => R[]): GroupCommi
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (error) {
         // The whole transaction rolled back: nothing of this batch is stored, every caller hears so.
-        for (const p of batch) p.reject(error);
+        const mapped = mapError(error);
+        for (const p of batch) p.reject(mapped);
       }
     }
     scheduled = false;
