@@ -13,6 +13,8 @@ export interface CliIo {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (progress output, colours). */
   isTty: boolean;
+  /** Whether stderr is a terminal (the replay progress bar). */
+  stderrIsTty?: boolean;
   /** Resolves when the user asks to stop (SIGINT/SIGTERM). */
   onStop: (listener: () => void) => void;
 }

@@ -4,6 +4,7 @@ import { envelopeFromStored } from '../envelope/stored.ts';
 import { ConfigError, NotFoundError } from '../shared/errors.ts';
 import { type EnvelopeFilter, type EnvelopeRecord, type EnvelopeRow, openStore } from '../store/index.ts';
 import { bool, defineCommand, int, type ParsedArgs, str } from './command.ts';
+import { envelopeToJson, hexPreview, rowToJson } from '../web/api/shape.ts';
 import { formatTable } from './table.ts';
 import { DB_FLAG, FILTER_FLAGS } from './shared-flags.ts';
 
@@ -18,29 +19,6 @@ export function filterFromArgs(args: ParsedArgs): EnvelopeFilter {
   const limit = int(args, 'limit', { min: 1 });
   if (limit !== undefined) filter.limit = limit;
   return filter;
-}
-
-/** The JSON shape of one listed envelope (stable: scripts rely on it). */
-export function rowToJson(r: EnvelopeRow) {
-  return {
-    id: r.id,
-    received_at: new Date(r.receivedAt).toISOString(),
-    endpoint: r.endpoint,
-    project_id: r.projectId,
-    public_key: r.publicKey,
-    event_id: r.eventId,
-    type: r.mainType,
-    item_types: r.itemTypes,
-    platform: r.platform,
-    sdk: r.sdkName,
-    sdk_version: r.sdkVersion,
-    trace_id: r.traceId,
-    release: r.release,
-    environment: r.environment,
-    title: r.title,
-    level: r.level,
-    size: r.size,
-  };
 }
 
 export const eventsListCommand = defineCommand({
@@ -104,19 +82,6 @@ export const eventsShowCommand = defineCommand({
   },
 });
 
-export function envelopeToJson(record: EnvelopeRecord) {
-  const env = envelopeFromStored(record.endpoint, record.body);
-  return {
-    ...rowToJson(record),
-    request: record.requestMeta,
-    header: env.header,
-    items: env.items.map((item) => {
-      const json = parseJsonPayload(item);
-      return json ? { header: item.header, payload: json } : { header: item.header, payload_base64: Buffer.from(item.payload).toString('base64'), payload_size: item.payload.byteLength };
-    }),
-  };
-}
-
 // --- internal ---
 
 function sdkLabel(r: EnvelopeRow): string {
@@ -124,7 +89,7 @@ function sdkLabel(r: EnvelopeRow): string {
 }
 
 function describeRecord(record: EnvelopeRecord): string {
-  const env = envelopeFromStored(record.endpoint, record.body);
+  const env = envelopeFromStored(record.endpoint, record.body, record.requestMeta);
   const j = rowToJson(record);
   const lines = Object.entries(j)
     .filter(([, v]) => v !== null && v !== '')
@@ -133,12 +98,7 @@ function describeRecord(record: EnvelopeRecord): string {
   env.items.forEach((item, i) => {
     const json = parseJsonPayload(item);
     lines.push('', `item ${i + 1}: ${JSON.stringify(item.header)} (${item.payload.byteLength} bytes)`);
-    lines.push(json ? JSON.stringify(json, null, 2) : `<binary: ${hexPreview(item.payload)}>`);
+    lines.push(json ? JSON.stringify(json, null, 2) : `<binary: ${hexPreview(item.payload, 32)}>`);
   });
   return `${lines.join('\n')}\n`;
-}
-
-function hexPreview(bytes: Uint8Array): string {
-  const head = Array.from(bytes.slice(0, 32), (b) => b.toString(16).padStart(2, '0')).join(' ');
-  return bytes.byteLength > 32 ? `${head} …` : head;
 }

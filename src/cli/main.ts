@@ -7,10 +7,11 @@ import { UndertakerError } from '../shared/errors.ts';
 import { type CliIo, type CommandSpec, parseCommandArgs, renderHelp } from './command.ts';
 import { eventsListCommand, eventsShowCommand } from './events.ts';
 import { replayCommand } from './replay.ts';
+import { replaysListCommand, replaysShowCommand } from './replays.ts';
 import { serveCommand } from './serve.ts';
 import { VERSION } from './version.ts';
 
-const COMMANDS: CommandSpec[] = [serveCommand, eventsListCommand, eventsShowCommand, replayCommand];
+const COMMANDS: CommandSpec[] = [serveCommand, eventsListCommand, eventsShowCommand, replayCommand, replaysListCommand, replaysShowCommand];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
@@ -40,7 +41,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const two = `${argv[0]} ${argv[1] ?? ''}`;
   const cmd = COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === argv[0]);
   if (!cmd) {
-    io.stderr(`unknown command "${argv.slice(0, argv[0] === 'events' ? 2 : 1).join(' ')}"\n\n${usage()}`);
+    io.stderr(`unknown command "${argv.slice(0, argv[0] === 'events' || argv[0] === 'replays' ? 2 : 1).join(' ')}"\n\n${usage()}`);
     return 2;
   }
   const rest = argv.slice(cmd.name.split(' ').length);
@@ -77,6 +78,7 @@ function processIo(): CliIo {
     stderr: (t) => process.stderr.write(t),
     env: process.env,
     isTty: !!process.stdout.isTTY,
+    stderrIsTty: !!process.stderr.isTTY,
     onStop: (l) => {
       listeners.push(l);
       if (stopRequests) l();

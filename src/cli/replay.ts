@@ -1,127 +1,150 @@
-/** `undertaker replay`: send stored envelopes to a Sentry DSN, rewritten to look live; once or on a schedule. */
-import { type Dsn, dsnToString, parseDsn } from '../envelope/dsn.ts';
+/** `undertaker replay`: send stored envelopes to Sentry DSNs, rewritten to look live; once or on a schedule. */
 import { formatDuration, parseDuration } from '../config/duration.ts';
-import { type EnvelopeOutcome, type ReplayReport, runReplay } from '../replay/run.ts';
-import { createSender } from '../replay/sender.ts';
-import { startEvery } from '../schedule/every.ts';
+import { resolveReplayRequest } from '../replay/options.ts';
+import type { ReplayReport } from '../replay/run.ts';
+import { createReplayService, type ReplayService, runStatus } from '../replay/service.ts';
+import { parseCron, startCron } from '../schedule/cron.ts';
+import { type Schedule, startEvery } from '../schedule/every.ts';
 import { ConfigError } from '../shared/errors.ts';
-import { type EnvelopeFilter, openStore } from '../store/index.ts';
-import { bool, type CliIo, defineCommand, int, type ParsedArgs, str } from './command.ts';
-import { filterFromArgs } from './events.ts';
-import { DB_FLAG, FILTER_FLAGS } from './shared-flags.ts';
+import { storeFingerprint } from '../store/fingerprint.ts';
+import { servesOf } from '../store/presence.ts';
+import type { ReplayTrigger } from '../store/index.ts';
+import { openStore } from '../store/index.ts';
+import { bool, type CliIo, defineCommand, str } from './command.ts';
+import { createProgress } from './progress.ts';
+import { flagLabel, requestFromArgs, ROUTING_FLAGS, SELECT_FLAGS, SHAPING_FLAGS } from './replay-flags.ts';
+import { DB_FLAG } from './shared-flags.ts';
 import { VERSION } from './version.ts';
 
 export const replayCommand = defineCommand({
   name: 'replay',
-  summary: 'Send stored envelopes to a Sentry DSN, rewritten to look live (fresh ids, timestamps moved to now).',
-  usage: 'undertaker replay --dsn DSN [filters] [--id ID …] [--every DURATION] [--dry-run] [--db PATH]',
+  summary: 'Send stored envelopes to Sentry DSNs, rewritten to look live (fresh ids, timestamps moved to now).',
+  usage: 'undertaker replay (--dsn DSN | --config FILE) [filters] [pacing] [overrides] [--every DURATION | --cron EXPR] [--dry-run] [--db PATH]',
   description:
-    'Every event gets a fresh event id; trace and span ids are remapped consistently; all timestamps of a\n' +
-    'trace move by one delta so its newest lands just before now, keeping every relative offset.\n' +
-    'Exits non-zero when any envelope was rejected or could not be sent.',
+    'Every event gets a fresh event id; trace and span ids are remapped consistently; timestamps move by\n' +
+    'one delta per trace: the run\'s newest data lands 2 s before now, older data keeps its offset (data\n' +
+    'over a day older moves forward by whole days). Rate limits (429, X-Sentry-Rate-Limits) hold only the\n' +
+    'limited categories. Every run is recorded: see `undertaker replays list`. Exits 1 when any envelope\n' +
+    'was not accepted (rejected, failed, rate limited or unreadable).',
   flags: {
-    dsn: { type: 'string', value: 'DSN', description: 'Destination, e.g. https://<key>@o1.ingest.sentry.io/42', env: 'UNDERTAKER_REPLAY_DSN' },
-    ...FILTER_FLAGS,
-    id: { type: 'string', multiple: true, value: 'ID', description: 'Only this stored envelope (repeatable, or comma separated)' },
+    ...ROUTING_FLAGS,
+    ...SELECT_FLAGS,
     every: { type: 'string', value: 'DURATION', description: 'Repeat every DURATION (15s, 30m, 1h, …) until stopped with Ctrl-C / SIGTERM' },
-    'dry-run': { type: 'boolean', description: 'Print what would be sent; send nothing' },
-    json: { type: 'boolean', description: 'Print one JSON summary per run instead of text' },
-    seed: { type: 'string', value: 'N', description: 'Deterministic new ids (for fixtures and tests)' },
+    cron: { type: 'string', value: 'EXPR', description: 'Repeat at each match of a cron expression ("0 * * * *"), local time zone' },
+    ...SHAPING_FLAGS,
+    json: { type: 'boolean', description: 'Print one JSON summary per run on stdout instead of text' },
     db: DB_FLAG,
   },
   examples: [
     'undertaker replay --dsn http://0123456789abcdef0123456789abcdef@127.0.0.1:9000/2',
-    'undertaker replay --dsn "$SENTRY_DSN" --type error --platform python --limit 10',
-    'undertaker replay --dsn "$SENTRY_DSN" --every 1h',
+    'undertaker replay --config routes.yaml --every 1h',
+    'undertaker replay --dsn "$SENTRY_DSN" --type error --platform python --limit 10 --release calver',
+    'undertaker replay --dsn "$SENTRY_DSN" --pace recorded --speed 10 --rate 20/s',
+    'undertaker replay --dsn "$SENTRY_DSN" --cron "*/15 * * * *" --spread 10m --tag demo:live --json',
     'undertaker replay --dsn "$SENTRY_DSN" --id 12 --id 13 --dry-run',
   ],
   async run(args, io) {
-    const dsnText = str(args, 'dsn');
-    if (!dsnText) throw new ConfigError('replay needs a destination: --dsn http://<key>@<host>/<project> (or UNDERTAKER_REPLAY_DSN)');
-    const dsn = parseDsn(dsnText);
-    const filter = replayFilter(args);
-    const everyText = str(args, 'every');
-    const everyMs = everyText ? parseDuration(everyText, '--every') : undefined;
-    const seed = int(args, 'seed');
-    const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
-    let stopping = false;
-    io.onStop(() => {
-      stopping = true;
-    });
-    const once = async (): Promise<ReplayReport> => {
-      const report = await runReplay(
-        {
-          store,
-          send: createSender({ dsn, client: `undertaker/${VERSION}` }),
-          now: Date.now,
-          shouldStop: () => stopping,
-          onEnvelope: bool(args, 'json') ? undefined : (o) => io.stderr(describeOutcome(o, bool(args, 'dry-run'))),
-        },
-        { filter, destination: dsn, dryRun: bool(args, 'dry-run'), seed },
-      );
-      io.stdout(bool(args, 'json') ? `${JSON.stringify({ destination: dsnToString(dsn), ...report })}\n` : describeReport(report, dsn));
-      return report;
-    };
+    const request = requestFromArgs(args);
+    const every = str(args, 'every');
+    const cron = str(args, 'cron');
+    if (every && cron) throw new ConfigError('--every and --cron cannot be combined; pick one schedule');
+    const everyMs = every ? parseDuration(every, '--every') : undefined;
+    if (cron) parseCron(cron);
+    resolveReplayRequest(request, flagLabel); // fail on bad options before touching the database
+    const dbPath = str(args, 'db')!;
+    const store = await openStore({ dialect: 'sqlite', path: dbPath });
+    const service = createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: storeFingerprint(dbPath), ownAddresses: () => servesOf(dbPath) });
+    const json = bool(args, 'json');
+    const once = (trigger: ReplayTrigger, signal: AbortSignal) => replayOnce(service, request, { trigger, signal, json, io });
     try {
-      if (everyMs === undefined) return exitCode(await once());
-      return await runScheduled(once, everyMs, io);
+      if (everyMs === undefined && !cron) {
+        const stop = new AbortController();
+        io.onStop(() => stop.abort());
+        return exitCode(await once('cli', stop.signal));
+      }
+      io.stderr(`replaying ${everyMs !== undefined ? `every ${formatDuration(everyMs)}` : `on cron "${cron}"`}; stop with Ctrl-C\n`);
+      const scheduleOpts = {
+        run: async (signal: AbortSignal) => void (await once('schedule', signal)),
+        onError: (error: unknown) => io.stderr(`replay run failed: ${(error as Error).message}; the schedule goes on\n`),
+        onIdle: (next: Date) => io.stderr(`next run at ${next.toISOString()}\n`),
+      };
+      const schedule: Schedule = everyMs !== undefined ? startEvery({ ...scheduleOpts, everyMs }) : startCron({ ...scheduleOpts, expression: cron! });
+      io.onStop(() => {
+        io.stderr('stopping: finishing the envelopes in flight\n');
+        void schedule.stop();
+      });
+      await schedule.done;
+      return 0;
     } finally {
+      await service.stopAll();
       await store.close();
     }
   },
 });
 
-// --- internal ---
-
-function replayFilter(args: ParsedArgs): EnvelopeFilter {
-  const filter = filterFromArgs(args);
-  const ids = (args.values.id as string[] | undefined)?.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
-  if (ids?.length) {
-    filter.ids = ids.map((v) => {
-      if (!/^\d+$/.test(v)) throw new ConfigError(`--id: "${v}" is not an envelope ID (see \`undertaker events list\`)`);
-      return Number(v);
-    });
-  }
-  return filter;
+/** The machine-readable summary of one run (stable keys). */
+export function reportToJson(report: ReplayReport) {
+  const { status, error } = runStatus(report);
+  return {
+    run_id: report.runId,
+    status,
+    error,
+    destinations: report.destinations,
+    selected: report.selected,
+    sent: report.sent,
+    accepted: report.accepted,
+    rejected: report.rejected,
+    failed: report.failed,
+    rate_limited: report.rateLimited,
+    skipped: report.skipped,
+    unrouted: report.unrouted,
+    by_status: report.byStatus,
+    dry_run: report.dryRun,
+    stopped: report.stopped,
+  };
 }
 
-async function runScheduled(once: () => Promise<ReplayReport>, everyMs: number, io: CliIo): Promise<number> {
-  io.stderr(`replaying every ${formatDuration(everyMs)}; stop with Ctrl-C\n`);
-  const schedule = startEvery({
-    everyMs,
-    run: async () => {
-      await once();
-    },
-    onError: (error) => io.stderr(`replay run failed: ${(error as Error).message}; the schedule goes on\n`),
-    onIdle: (next) => io.stderr(`next run at ${next.toISOString()}\n`),
+// --- internal ---
+
+async function replayOnce(
+  service: ReplayService,
+  request: ReturnType<typeof requestFromArgs>,
+  opts: { trigger: ReplayTrigger; signal: AbortSignal; json: boolean; io: CliIo },
+): Promise<ReplayReport> {
+  const { io } = opts;
+  const progress = createProgress(io.stderr, { tty: io.stderrIsTty ?? false });
+  const started = await service.start(request, {
+    trigger: opts.trigger,
+    label: flagLabel,
+    signal: opts.signal,
+    onPlanned: (n) => progress.planned(n),
+    onOutcome: (o) => progress.outcome(o),
+    onWait: (w) => progress.waiting(w),
   });
-  io.onStop(() => void schedule.stop());
-  await schedule.done;
-  return 0;
+  try {
+    const report = await started.done;
+    progress.done();
+    io.stdout(opts.json ? `${JSON.stringify(reportToJson(report))}\n` : describeReport(report));
+    return report;
+  } catch (error) {
+    progress.done();
+    throw error;
+  }
 }
 
 function exitCode(report: ReplayReport): number {
-  return report.rejected + report.failed + report.skipped > 0 ? 1 : 0;
+  return runStatus(report).error ? 1 : 0;
 }
 
-function describeOutcome(o: EnvelopeOutcome, dryRun: boolean): string {
-  const what = `#${o.id} ${o.mainType}${o.title ? ` "${o.title.slice(0, 60)}"` : ''}`;
-  const ids = o.newEventId ? ` event ${o.oldEventId ?? '-'} → ${o.newEventId}` : '';
-  const shift = ` shifted ${formatShift(o.deltaSeconds)}`;
-  if (o.error) return `skip ${what}: ${o.error}\n`;
-  if (dryRun || !o.send) return `would send ${what}${ids}${shift}\n`;
-  const status = o.send.status ?? 'no response';
-  return `${o.send.ok ? 'sent' : 'FAILED'} ${what}${ids} → ${status}${o.send.ok ? '' : ` ${o.send.detail}`}\n`;
-}
-
-function formatShift(seconds: number): string {
-  const abs = Math.abs(seconds);
-  const text = abs >= 86_400 ? `${(abs / 86_400).toFixed(1)}d` : abs >= 3600 ? `${(abs / 3600).toFixed(1)}h` : `${abs}s`;
-  return `${seconds < 0 ? '-' : '+'}${text}`;
-}
-
-function describeReport(r: ReplayReport, dsn: Dsn): string {
-  if (r.dryRun) return `dry run: ${r.selected} envelope(s) would be sent to ${dsnToString(dsn)}${r.skipped ? `, ${r.skipped} skipped` : ''}\n`;
+function describeReport(r: ReplayReport): string {
+  const to = r.destinations.length === 1 ? r.destinations[0] : `${r.destinations.length} destinations`;
+  const run = `run #${r.runId}`;
+  const unrouted = r.unrouted ? `; ${r.unrouted} matched no route` : '';
+  if (r.dryRun) return `dry run (${run}): ${r.selected} envelope(s) would be sent to ${to}${r.skipped ? `, ${r.skipped} skipped` : ''}${unrouted}\n`;
   const statuses = Object.entries(r.byStatus).map(([s, n]) => `${s}: ${n}`).join(', ');
-  return `replayed ${r.selected} envelope(s) to ${dsnToString(dsn)}: ${r.sent} sent, ${r.accepted} accepted, ${r.rejected} rejected, ${r.failed} failed, ${r.skipped} skipped${statuses ? ` (${statuses})` : ''}\n`;
+  const stopped = r.stopped ? ' (stopped early)' : '';
+  return (
+    `replayed ${r.selected} envelope(s) to ${to}${stopped}: ${r.sent} sent, ${r.accepted} accepted, ${r.rejected} rejected, ` +
+    `${r.failed} failed, ${r.rateLimited} rate limited, ${r.skipped} skipped${statuses ? ` (${statuses})` : ''}${unrouted}; ${run}\n`
+  );
 }

@@ -1,11 +1,14 @@
 /** `undertaker serve`: the capture server (and its shutdown wiring). */
-import { DEFAULT_INGEST_LIMITS } from '../ingest/routes.ts';
+import { readFile } from 'node:fs/promises';
+import { LIMIT_KEYS, parseLimits } from '../ingest/limits.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { createLogger } from '../shared/logger.ts';
 import { openStore } from '../store/index.ts';
 import { createApp, startServer } from '../web/app.ts';
+import { describeAdminAccess, resolveAdminToken } from './admin-token.ts';
 import { bool, defineCommand, int, str } from './command.ts';
 import { DB_FLAG } from './shared-flags.ts';
+import { createServeReplays, parseServeReplayArgs, SERVE_REPLAY_FLAGS } from './serve-replay.ts';
 
 export const DEFAULT_PORT = 3001;
 
@@ -14,16 +17,20 @@ export const serveCommand = defineCommand({
   summary: 'Run the capture server: point Sentry SDK DSNs at it and every request is stored.',
   usage: 'undertaker serve [--host HOST] [--port PORT] [--db PATH] [--keys KEY,KEY]',
   description:
-    'SDKs use a DSN like http://<public key>@HOST:PORT/<project id>. Envelope and store endpoints are\n' +
-    'accepted behind any path prefix, with gzip/deflate/br/zstd bodies, browser CORS and a tunnel path.',
+    'SDKs use a DSN like http://<public key>@HOST:PORT/<project id>. Every Sentry ingest endpoint (envelope,\n' +
+    'store, minidump, security/CSP, NEL, Unreal, cron) is accepted behind any path prefix, with\n' +
+    'gzip/deflate/br/zstd bodies, browser CORS and a tunnel path. Relay\'s size limits apply (see --limits-file).',
   flags: {
     host: { type: 'string', value: 'HOST', description: 'Address to bind; use 0.0.0.0 to accept other machines', env: 'UNDERTAKER_HOST', default: '127.0.0.1' },
     port: { type: 'string', short: 'p', value: 'PORT', description: 'Port to listen on; 0 picks a free one', env: 'UNDERTAKER_PORT', default: String(DEFAULT_PORT) },
     db: DB_FLAG,
     keys: { type: 'string', value: 'KEY,KEY', description: 'Accept only these public keys (others get 401); default accepts any key or none', env: 'UNDERTAKER_KEYS' },
     'tunnel-path': { type: 'string', value: 'PATH', description: 'Path where browser SDKs using the `tunnel` option post envelopes', env: 'UNDERTAKER_TUNNEL_PATH', default: '/tunnel' },
-    'max-envelope-size': { type: 'string', value: 'BYTES', description: 'Largest decoded envelope accepted (413 above)', env: 'UNDERTAKER_MAX_ENVELOPE_SIZE', default: String(DEFAULT_INGEST_LIMITS.maxEnvelopeBytes) },
+    'max-envelope-size': { type: 'string', value: 'BYTES', description: 'Largest decoded envelope accepted, 413 above (default 209715200, 200 MiB, or the limits file\'s max_envelope_size)', env: 'UNDERTAKER_MAX_ENVELOPE_SIZE' },
+    'limits-file': { type: 'string', value: 'PATH', description: `JSON object of Relay-style size/count limits, e.g. {"max_event_size": "2MiB", "max_attachment_count": 50}; keys: ${LIMIT_KEYS.join(', ')}`, env: 'UNDERTAKER_LIMITS_FILE' },
+    'admin-token': { type: 'string', value: 'TOKEN', description: 'Token the page and /api require (bearer header or /login); on a non-loopback --host without one, a random token is generated and printed', env: 'UNDERTAKER_ADMIN_TOKEN' },
     quiet: { type: 'boolean', short: 'q', description: 'Log warnings and errors only' },
+    ...SERVE_REPLAY_FLAGS,
   },
   examples: [
     'undertaker serve',
@@ -35,14 +42,23 @@ export const serveCommand = defineCommand({
     const host = str(args, 'host')!;
     const tunnelPath = str(args, 'tunnel-path')!;
     if (!tunnelPath.startsWith('/')) throw new ConfigError(`--tunnel-path: "${tunnelPath}" must start with /`);
-    const maxEnvelopeBytes = int(args, 'max-envelope-size', { min: 1 })!;
+    const maxEnvelopeBytes = int(args, 'max-envelope-size', { min: 1 });
+    const limitsFile = str(args, 'limits-file');
+    const fileLimits = limitsFile ? await readLimitsFile(limitsFile) : {};
+    const configured = parseLimits({ ...fileLimits, ...(maxEnvelopeBytes !== undefined ? { max_envelope_size: maxEnvelopeBytes } : {}) }, limitsFile ?? '--max-envelope-size');
     const keys = str(args, 'keys');
+    const admin = resolveAdminToken(host, str(args, 'admin-token'));
     const logger = createLogger(bool(args, 'quiet') ? 'warn' : 'info', io.stderr);
+    const replaySettings = parseServeReplayArgs(args);
     const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
-    const limits = { ...DEFAULT_INGEST_LIMITS, maxEnvelopeBytes, maxRequestBytes: Math.max(maxEnvelopeBytes, DEFAULT_INGEST_LIMITS.maxEventBytes) };
+    const replays = createServeReplays(replaySettings, { store, dbPath: str(args, 'db')!, logger });
+    const limits = { maxEnvelopeBytes: configured.maxEnvelopeSize, maxEventBytes: configured.maxEventSize, maxRequestBytes: configured.maxRequestSize, limits: configured };
     const app = createApp({
       store,
       logger,
+      adminToken: admin.token,
+      replays: replays.service,
+      storeFingerprint: replays.fingerprint,
       ingest: { ...limits, tunnelPath, allowedKeys: keys ? new Set(keys.split(',').map((k) => k.trim()).filter(Boolean)) : undefined },
     });
     let server;
@@ -55,11 +71,32 @@ export const serveCommand = defineCommand({
       throw error;
     }
     io.stdout(`listening on ${server.url}\n`);
+    io.stderr(describeAdminAccess(admin, server.url));
     logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${host === '0.0.0.0' ? '<this host>' : host}:${server.port}/1`);
+    replays.startSchedule({ host, port: server.port });
     await new Promise<void>((resolve) => io.onStop(resolve));
-    logger.info('shutting down: finishing in-flight requests');
+    logger.info('shutting down: finishing in-flight requests and replays');
+    await replays.stop();
     await server.stop();
     await store.close();
     return 0;
   },
 });
+
+/** Reads a limits file as JSON; a missing or malformed file is a usage error naming it. */
+async function readLimitsFile(path: string): Promise<Record<string, unknown>> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`--limits-file: cannot read "${path}": ${(error as Error).message}`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`--limits-file: "${path}" is not JSON: ${(error as Error).message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ConfigError(`--limits-file: "${path}" must hold a JSON object of limits`);
+  return value as Record<string, unknown>;
+}

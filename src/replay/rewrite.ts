@@ -5,6 +5,7 @@
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import type { Envelope, EnvelopeItem, JsonObject } from '../envelope/types.ts';
 import type { IdMap } from './ids.ts';
+import type { Shaper } from './shaping.ts';
 import { normalizeId } from './ids.ts';
 import { parseMillisTimestamp, parseTimestamp, shiftMillisTimestamp, shiftTimestamp } from './time.ts';
 
@@ -16,6 +17,8 @@ export interface RewriteContext {
   destination: { publicKey: string; dsn: string };
   /** Real send time, written to the envelope header's `sent_at`. */
   sentAt: Date;
+  /** Overrides (release, environment, tags, users) applied to each JSON payload and the header. */
+  shape?: Shaper;
 }
 
 /** Default gap between "now" and the newest replayed timestamp, so nothing lands in the future. */
@@ -41,6 +44,8 @@ interface Visitor {
   eventId(holder: unknown): void;
   /** A field Relay overwrites anyway (`received`): removed. */
   drop(holder: unknown, key: string): void;
+  /** Called once per JSON payload after its fields were walked (overrides). */
+  shape?(type: string, payload: unknown): void;
   /** Number of edits made so far (always 0 for the collector). */
   readonly edits: number;
 }
@@ -88,6 +93,9 @@ class Rewriter implements Visitor {
     if (!isObject(holder) || !(key in holder)) return;
     delete holder[key];
     this.edits++;
+  }
+  shape(type: string, payload: unknown) {
+    if (this.ctx.shape?.item(type, payload)) this.edits++;
   }
 
   #set(holder: unknown, key: string | number, edit: (value: unknown) => unknown) {
@@ -303,7 +311,11 @@ function visitItem(item: EnvelopeItem, v: Visitor): Uint8Array | null {
   try {
     if (type === 'replay_recording') return visitRecording(item.payload, v);
     const walk = typeof type === 'string' ? JSON_WALKERS[type] : undefined;
-    return walk ? visitJson(item.payload, walk, v) : null;
+    if (!walk) return null;
+    return visitJson(item.payload, (payload, vis) => {
+      walk(payload, vis);
+      vis.shape?.(type as string, payload);
+    }, v);
   } catch {
     // One odd item (bad UTF-8, bad JSON, corrupt compression) is passed through, never fatal.
     return null;
@@ -331,6 +343,7 @@ function rewriteHeader(header: JsonObject, ctx: RewriteContext): JsonObject {
     // The source org id names the capture's org; dropping it is allowed (protocol.md §5.3).
     delete trace.org_id;
   }
+  ctx.shape?.header(out);
   return out;
 }
 

@@ -1,109 +1,274 @@
 /**
- * One replay run: select stored envelopes, rewrite each to look live (one id map
- * and one time delta per trace), send, and report. Streams from the store, so
- * memory does not grow with the number of envelopes.
+ * One replay run: select and route stored envelopes (a first pass over index rows, no bodies),
+ * plan send times and time deltas (timing.ts), then stream bodies in pages, rewriting and sending
+ * each to its destinations through the dispatcher; rate-limited envelopes are retried once their
+ * limit has passed, within the wait budget. Memory stays flat in the number of envelopes' bodies.
  */
-import { type Dsn, dsnToString } from '../envelope/dsn.ts';
-import { serializeEnvelope } from '../envelope/serialize.ts';
-import { envelopeFromStored } from '../envelope/stored.ts';
-import type { EnvelopeFilter, EnvelopeRecord, Store } from '../store/index.ts';
+import { dsnToString } from '../envelope/dsn.ts';
+import { ConfigError } from '../shared/errors.ts';
+import type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow, ReplayCounts, Store } from '../store/index.ts';
+import { createDestination, type DeliveryContext, type Destination, deliver } from './deliver.ts';
+import { assertNotOwnCapture, type GuardOptions, selfReplayMessage } from './guard.ts';
 import { createIdMinter, IdMap } from './ids.ts';
-import { DEFAULT_LEAD_SECONDS, planDelta, rewriteEnvelope } from './rewrite.ts';
-import type { SendOutcome, Sender } from './sender.ts';
+import { type Clock, createDispatcher, type Dispatcher } from './pacing.ts';
+import type { RateLimitState } from './rate-limits.ts';
+import { type DeliveryOutcome, OutcomeRecorder } from './recorder.ts';
+import { DEFAULT_LEAD_SECONDS } from './rewrite.ts';
+import type { Route, Router } from './routing.ts';
+import { createRetryBudget } from './sender.ts';
+import { createShaper, type Shaping } from './shaping.ts';
+import { type Pacing, type PlanEntry, planDeltas, planOffsets } from './timing.ts';
 
-export interface ReplayOptions {
+/** Everything a run needs to know, resolved and validated (see options.ts). */
+export interface ReplayPlan {
   filter: EnvelopeFilter;
-  destination: Dsn;
-  dryRun?: boolean;
-  /** Seconds between now and the newest replayed timestamp of each trace. */
-  leadSeconds?: number;
-  /** Makes minted ids deterministic. */
+  router: Router;
+  pacing: Pacing;
+  ratePerSecond?: number;
+  concurrency: number;
+  shaping: Shaping;
   seed?: number;
-}
-
-export interface EnvelopeOutcome {
-  id: number;
-  mainType: string;
-  title: string | null;
-  oldEventId: string | null;
-  newEventId: string | null;
-  deltaSeconds: number;
-  /** Absent on a dry run. */
-  send?: SendOutcome;
-  /** Set when the stored envelope could not be rewritten (it is skipped, not sent). */
-  error?: string;
-}
-
-export interface ReplayReport {
-  selected: number;
-  sent: number;
-  accepted: number;
-  rejected: number;
-  failed: number;
-  skipped: number;
-  /** Count of responses per HTTP status ("network" when none arrived). */
-  byStatus: Record<string, number>;
   dryRun: boolean;
+  /** Skip the own-capture-address check. */
+  force: boolean;
+  /** How long the run may wait at its end for rate limits to pass before retrying held envelopes. */
+  maxWaitMs: number;
+  leadSeconds?: number;
 }
 
 export interface ReplayDeps {
   store: Store;
-  send: Sender;
-  now: () => number;
-  onEnvelope?: (outcome: EnvelopeOutcome) => void;
-  /** Checked between envelopes; a true value ends the run early (in-flight send completes). */
-  shouldStop?: () => boolean;
+  clock: Clock;
+  /** User agent and `sentry_client`. */
+  client: string;
+  fetch?: typeof fetch;
+  /** Aborting stops the run: sends in flight finish, nothing new starts. */
+  signal?: AbortSignal;
+  /** The run's history row; outcomes and counters are stored there when given. */
+  runId?: number;
+  /** Own-capture-address check; omitted only by tests that send nowhere real. */
+  guard?: GuardOptions;
+  /** Rate limits per destination shared across runs of one process (else per run). */
+  rateLimits?: (dsnKey: string) => RateLimitState;
+  onOutcome?: (o: DeliveryOutcome) => void;
+  /** Called once the plan is known: deliveries to make. */
+  onPlanned?: (deliveries: number) => void;
+  onWait?: (info: { until: number; envelopes: number }) => void;
 }
 
-export async function runReplay(deps: ReplayDeps, opts: ReplayOptions): Promise<ReplayReport> {
-  const report: ReplayReport = { selected: 0, sent: 0, accepted: 0, rejected: 0, failed: 0, skipped: 0, byStatus: {}, dryRun: !!opts.dryRun };
-  const newestByTrace = await deps.store.newestPerTrace(opts.filter);
-  const ids = new IdMap(createIdMinter(opts.seed ?? undefined));
-  const nowSeconds = deps.now() / 1000;
-  const destination = { publicKey: opts.destination.publicKey, dsn: dsnToString(opts.destination) };
-  for await (const record of deps.store.iterateEnvelopes({ ...opts.filter, order: 'asc' })) {
-    if (deps.shouldStop?.()) break;
-    report.selected++;
-    const newestMs = (record.traceId ? newestByTrace.get(record.traceId) : undefined) ?? record.eventTs ?? record.receivedAt;
-    const deltaSeconds = planDelta(newestMs / 1000, nowSeconds, opts.leadSeconds ?? DEFAULT_LEAD_SECONDS);
-    const outcome = await replayOne(deps, record, { deltaSeconds, ids, destination, dryRun: !!opts.dryRun });
-    tally(report, outcome);
-    deps.onEnvelope?.(outcome);
-  }
-  return report;
+export interface ReplayReport extends ReplayCounts {
+  runId: number | null;
+  /** Envelopes matching the filters that no route sends anywhere. */
+  unrouted: number;
+  destinations: string[];
+  dryRun: boolean;
+  stopped: boolean;
+}
+
+/** Times an envelope may be held by rate limits (so at most this many tries) before it is reported rate_limited. */
+const MAX_HOLDS = 3;
+const PAGE = 200;
+const RETRIES_PER_RUN = 100;
+
+interface Held {
+  index: number;
+  dest: Destination;
+  until: number;
+  holds: number;
+}
+
+/** Everything one run shares between its passes. */
+interface RunState {
+  deps: ReplayDeps;
+  plan: ReplayPlan;
+  ctx: DeliveryContext;
+  entries: Selected[];
+  routes: Route[];
+  offsets: number[];
+  deltas: number[];
+  startMs: number;
+  stop: AbortController;
+  dispatcher: Dispatcher;
+  recorder: OutcomeRecorder;
+  destinations: Map<string, Destination>;
+  held: Held[];
+  fatal?: Error;
+}
+
+export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<ReplayReport> {
+  const startMs = deps.clock.now();
+  if (!plan.dryRun && !plan.force && deps.guard) await assertNotOwnCapture(plan.router.destinations, deps.guard);
+  const { entries, routes, unrouted } = await selectEntries(deps.store, plan);
+  const offsets = planOffsets(entries, plan.pacing);
+  const deltas = planDeltas(entries, offsets, plan.pacing, startMs, plan.leadSeconds ?? DEFAULT_LEAD_SECONDS);
+  deps.onPlanned?.(routes.reduce((n, r) => n + r.destinations.length, 0));
+  const stop = new AbortController();
+  deps.signal?.addEventListener('abort', () => stop.abort(), { once: true });
+  if (deps.signal?.aborted) stop.abort();
+  const state: RunState = {
+    deps, plan, entries, routes, offsets, deltas, startMs, stop,
+    ctx: {
+      ids: new IdMap(plan.seed !== undefined ? createIdMinter(plan.seed) : createIdMinter()),
+      shape: createShaper(plan.shaping, new Date(startMs)),
+      dryRun: plan.dryRun,
+      now: () => deps.clock.now(),
+    },
+    dispatcher: createDispatcher({ clock: deps.clock, concurrency: plan.concurrency, ratePerSecond: plan.ratePerSecond, signal: stop.signal }),
+    recorder: new OutcomeRecorder(deps.runId !== undefined ? { store: deps.store, runId: deps.runId } : null, deps.onOutcome),
+    destinations: destinationsFor(plan.router, deps),
+    held: [],
+  };
+  state.recorder.counts.selected = entries.length;
+  await sendAll(state);
+  await retryHeld(state);
+  await state.recorder.flush();
+  if (state.fatal) throw state.fatal;
+  return {
+    ...state.recorder.counts,
+    runId: deps.runId ?? null,
+    unrouted,
+    destinations: plan.router.destinations.map((d) => dsnToString(d)),
+    dryRun: plan.dryRun,
+    stopped: stop.signal.aborted,
+  };
 }
 
 // --- internal ---
 
-async function replayOne(
-  deps: ReplayDeps,
-  record: EnvelopeRecord,
-  ctx: { deltaSeconds: number; ids: IdMap; destination: { publicKey: string; dsn: string }; dryRun: boolean },
-): Promise<EnvelopeOutcome> {
-  const base = { id: record.id, mainType: record.mainType, title: record.title, oldEventId: record.eventId, deltaSeconds: ctx.deltaSeconds };
-  let body: Uint8Array;
-  let newEventId: string | null;
-  try {
-    const rewritten = rewriteEnvelope(envelopeFromStored(record.endpoint, record.body), { ...ctx, sentAt: new Date(deps.now()) });
-    newEventId = typeof rewritten.header.event_id === 'string' ? rewritten.header.event_id.replaceAll('-', '').toLowerCase() : null;
-    body = serializeEnvelope(rewritten);
-  } catch (error) {
-    return { ...base, newEventId: null, error: `cannot rewrite stored envelope: ${(error as Error).message}` };
-  }
-  if (ctx.dryRun) return { ...base, newEventId };
-  return { ...base, newEventId, send: await deps.send(body) };
+interface Selected extends PlanEntry {
+  id: number;
 }
 
-function tally(report: ReplayReport, outcome: EnvelopeOutcome): void {
-  if (outcome.error) {
-    report.skipped++;
-    return;
+/** First pass: index rows only, in capture order; routing decides what is in the run. */
+async function selectEntries(store: Store, plan: ReplayPlan): Promise<{ entries: Selected[]; routes: Route[]; unrouted: number }> {
+  const entries: Selected[] = [];
+  const routes: Route[] = [];
+  let unrouted = 0;
+  const limit = plan.filter.limit ?? Number.POSITIVE_INFINITY;
+  let afterId = plan.filter.afterId;
+  while (entries.length < limit) {
+    const rows: EnvelopeRow[] = await store.listEnvelopes({ ...plan.filter, order: 'asc', afterId, limit: 1000 });
+    for (const row of rows) {
+      const route = plan.router.route(row);
+      if (!route) {
+        unrouted++;
+        continue;
+      }
+      entries.push({ id: row.id, receivedAt: row.receivedAt, newestMs: row.eventTs ?? row.receivedAt, group: row.traceId ?? `#${row.id}` });
+      routes.push(route);
+      if (entries.length >= limit) break;
+    }
+    const last = rows[rows.length - 1]?.id;
+    // A page that does not move forward would loop for ever: stop instead.
+    if (rows.length < 1000 || last === undefined || (afterId !== undefined && last <= afterId)) break;
+    afterId = last;
   }
-  if (!outcome.send) return;
-  report.sent++;
-  const key = outcome.send.status === null ? 'network' : String(outcome.send.status);
-  report.byStatus[key] = (report.byStatus[key] ?? 0) + 1;
-  if (outcome.send.ok) report.accepted++;
-  else if (outcome.send.status === null) report.failed++;
-  else report.rejected++;
+  return { entries, routes, unrouted };
+}
+
+async function loadBodies(store: Store, ids: number[]): Promise<Map<number, EnvelopeRecord>> {
+  const out = new Map<number, EnvelopeRecord>();
+  for await (const record of store.iterateEnvelopes({ ids, order: 'asc' }, ids.length)) out.set(record.id, record);
+  return out;
+}
+
+function destinationsFor(router: Router, deps: ReplayDeps): Map<string, Destination> {
+  const budget = createRetryBudget(RETRIES_PER_RUN);
+  const sleep = (ms: number) => deps.clock.sleep(ms);
+  return new Map(
+    router.destinations.map((dsn) => {
+      const key = dsnToString(dsn, true);
+      return [key, createDestination(dsn, { client: deps.client, fetch: deps.fetch, budget, sleep, limits: deps.rateLimits?.(key) })];
+    }),
+  );
+}
+
+function rateLimited(record: EnvelopeRecord, dest: Destination, deltaSeconds: number, at: number, holds: number, categories: string[]): DeliveryOutcome {
+  const what = categories.length ? categories.join(', ') : 'all categories';
+  return {
+    envelopeId: record.id,
+    destination: dest.label,
+    mainType: record.mainType,
+    title: record.title,
+    oldEventId: record.eventId,
+    deltaSeconds,
+    at,
+    outcome: 'rate_limited',
+    httpStatus: null,
+    reason: `held: ${dest.label} rate-limits ${what}; not sent in this run (held ${holds} time${holds === 1 ? '' : 's'})`,
+    attempts: 0,
+    newEventId: null,
+    newTraceId: null,
+  };
+}
+
+/** One delivery of one envelope to one destination, as a dispatcher job; `holds` counts earlier holds. */
+function deliveryJob(state: RunState, record: EnvelopeRecord, index: number, dest: Destination, holds: number) {
+  const { recorder, plan, deps } = state;
+  return async () => {
+    const result = await deliver(record, dest, state.deltas[index]!, state.ctx);
+    if (result.send) recorder.response(result.send.status);
+    if (result.send?.undertakerStore && result.send.undertakerStore === deps.guard?.storeFingerprint && !plan.force) {
+      state.fatal ??= new ConfigError(selfReplayMessage(dest.dsn, 'the Undertaker there stores into the database this replay reads'));
+      state.stop.abort();
+    }
+    if (result.kind === 'done') {
+      const waited = holds > 0 && result.outcome.outcome === 'accepted';
+      return recorder.record(waited ? { ...result.outcome, reason: `sent after waiting for a rate limit (attempt ${holds + 1})` } : result.outcome);
+    }
+    if (holds + 1 < MAX_HOLDS) return void state.held.push({ index, dest, until: result.until, holds: holds + 1 });
+    recorder.record(rateLimited(record, dest, state.deltas[index]!, deps.clock.now(), holds + 1, result.categories));
+  };
+}
+
+/** The main pass, in plan order; bodies are read one page at a time. */
+async function sendAll(state: RunState): Promise<void> {
+  const { entries, stop, dispatcher } = state;
+  for (let from = 0; from < entries.length && !stop.signal.aborted; from += PAGE) {
+    const page = entries.slice(from, from + PAGE);
+    const bodies = await loadBodies(state.deps.store, page.map((e) => e.id));
+    for (const [k, entry] of page.entries()) {
+      const record = bodies.get(entry.id);
+      if (!record) continue; // deleted since the plan was made
+      for (const dsn of state.routes[from + k]!.destinations) {
+        const dest = state.destinations.get(dsnToString(dsn, true))!;
+        if (!(await dispatcher.start(state.startMs + state.offsets[from + k]!, deliveryJob(state, record, from + k, dest, 0)))) break;
+      }
+    }
+  }
+  await dispatcher.drain();
+}
+
+/**
+ * Waits for held envelopes' limits to pass and sends them again, as long as the limit ends within
+ * the run's wait budget; the rest are reported rate_limited (they stay stored for the next run).
+ */
+async function retryHeld(state: RunState): Promise<void> {
+  const { deps, held, stop, dispatcher } = state;
+  const { clock } = deps;
+  const deadline = clock.now() + state.plan.maxWaitMs;
+  while (held.length) {
+    held.sort((a, b) => a.until - b.until);
+    const next = held[0]!;
+    if (stop.signal.aborted || next.until > deadline) break;
+    deps.onWait?.({ until: next.until, envelopes: held.length });
+    await clock.sleep(next.until - clock.now(), stop.signal);
+    if (stop.signal.aborted) break;
+    const due = held.splice(0, held.findLastIndex((h) => h.until <= clock.now()) + 1);
+    for (const [i, h] of due.entries()) {
+      const record = await deps.store.getEnvelope(state.entries[h.index]!.id);
+      if (!record) continue;
+      if (!(await dispatcher.start(clock.now(), deliveryJob(state, record, h.index, h.dest, h.holds)))) {
+        held.push(...due.slice(i));
+        break;
+      }
+    }
+    await dispatcher.drain();
+  }
+  for (const h of held.splice(0)) {
+    const record = await deps.store.getEnvelope(state.entries[h.index]!.id);
+    if (!record) continue;
+    const limited = h.dest.limits.check(record.itemTypes, clock.now()).limited;
+    state.recorder.record(rateLimited(record, h.dest, state.deltas[h.index]!, clock.now(), h.holds, limited));
+  }
 }

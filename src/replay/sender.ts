@@ -1,11 +1,12 @@
 /**
- * Sends one serialised envelope to a DSN's envelope endpoint with Sentry auth,
- * gzip-compressed. Retries network errors and 502/503/504 a few times with
- * backoff; never retries 4xx (a 400 or 413 will not get better).
+ * Sends one serialised envelope to a DSN's envelope endpoint with Sentry auth, gzip-compressed.
+ * Retries network errors and 500/502/503/504 with backoff, bounded per envelope and per run;
+ * never retries 4xx (a 400 or 413 will not get better; a 429 is the rate limiter's business).
  */
 import { gzipSync } from 'node:zlib';
 import { authHeader, envelopeUrl } from '../envelope/dsn.ts';
 import type { Dsn } from '../envelope/dsn.ts';
+import type { RateLimitHeaders } from './rate-limits.ts';
 
 export interface SendOutcome {
   /** HTTP status, or null when no response arrived. */
@@ -14,6 +15,16 @@ export interface SendOutcome {
   /** Response body (truncated) or the network error. */
   detail: string;
   attempts: number;
+  /** Rate-limit headers of the last response (both null without a response). */
+  limits: RateLimitHeaders;
+  /** `x-undertaker-store` of the last response: the receiving Undertaker's store fingerprint. */
+  undertakerStore: string | null;
+}
+
+/** Retries shared by every send of a run, so an outage does not multiply the load. */
+export interface RetryBudget {
+  /** Takes one retry; false when the budget is spent. */
+  take(): boolean;
 }
 
 export interface SenderOptions {
@@ -21,18 +32,29 @@ export interface SenderOptions {
   client: string;
   fetch?: typeof fetch;
   gzip?: boolean;
-  /** Total attempts for retryable failures. */
+  /** Total attempts per envelope for retryable failures. */
   maxAttempts?: number;
+  budget?: RetryBudget;
   sleep?: (ms: number) => Promise<void>;
+  /** Per-attempt timeout. */
+  timeoutMs?: number;
 }
 
-const RETRY_STATUS_CODES = new Set([
+export const RETRY_STATUS_CODES = new Set([
+  500, // internal error: often transient on a busy Relay
   502, // bad gateway: a proxy in front of Sentry lost its upstream
   503, // Relay overloaded ("failed to queue envelope")
   504, // gateway timeout
 ]);
+const DEFAULT_TIMEOUT_MS = 30_000;
+const BASE_BACKOFF_MS = 500;
 
 export type Sender = (body: Uint8Array) => Promise<SendOutcome>;
+
+export function createRetryBudget(retries: number): RetryBudget {
+  let left = retries;
+  return { take: () => left-- > 0 };
+}
 
 export function createSender(opts: SenderOptions): Sender {
   const url = envelopeUrl(opts.dsn);
@@ -45,28 +67,45 @@ export function createSender(opts: SenderOptions): Sender {
     'user-agent': opts.client,
   };
   if (opts.gzip !== false) headers['content-encoding'] = 'gzip';
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   return async (body) => {
     const payload = opts.gzip === false ? body : gzipSync(body);
-    let last: SendOutcome = { status: null, ok: false, detail: 'not sent', attempts: 0 };
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      last = await attemptOnce(doFetch, url, headers, payload, attempt);
-      const retryable = last.status === null || RETRY_STATUS_CODES.has(last.status);
-      if (last.ok || !retryable || attempt === maxAttempts) return last;
-      await sleep(250 * 2 ** (attempt - 1));
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await attemptOnce(doFetch, url, { headers, payload, attempt, timeoutMs });
+      const retryable = outcome.status === null || RETRY_STATUS_CODES.has(outcome.status);
+      if (outcome.ok || !retryable || attempt >= maxAttempts || (opts.budget && !opts.budget.take())) return outcome;
+      await sleep(BASE_BACKOFF_MS * 2 ** (attempt - 1));
     }
-    return last;
   };
 }
 
 // --- internal ---
 
-async function attemptOnce(doFetch: typeof fetch, url: string, headers: Record<string, string>, payload: Uint8Array, attempt: number): Promise<SendOutcome> {
+const NO_LIMITS: RateLimitHeaders = { rateLimits: null, retryAfter: null };
+
+async function attemptOnce(
+  doFetch: typeof fetch,
+  url: string,
+  req: { headers: Record<string, string>; payload: Uint8Array; attempt: number; timeoutMs: number },
+): Promise<SendOutcome> {
   try {
-    const res = await doFetch(url, { method: 'POST', headers, body: payload as Uint8Array<ArrayBuffer> });
+    const res = await doFetch(url, {
+      method: 'POST',
+      headers: req.headers,
+      body: req.payload as Uint8Array<ArrayBuffer>,
+      signal: AbortSignal.timeout(req.timeoutMs),
+    });
     const text = (await res.text()).slice(0, 500);
-    return { status: res.status, ok: res.ok, detail: text, attempts: attempt };
+    return {
+      status: res.status,
+      ok: res.ok,
+      detail: text,
+      attempts: req.attempt,
+      limits: { rateLimits: res.headers.get('x-sentry-rate-limits'), retryAfter: res.headers.get('retry-after') },
+      undertakerStore: res.headers.get('x-undertaker-store'),
+    };
   } catch (error) {
-    return { status: null, ok: false, detail: `network error: ${(error as Error).message}`, attempts: attempt };
+    return { status: null, ok: false, detail: `network error: ${(error as Error).message}`, attempts: req.attempt, limits: NO_LIMITS, undertakerStore: null };
   }
 }

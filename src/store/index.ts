@@ -2,7 +2,7 @@
 import { openSqliteStore } from './sqlite/store.ts';
 import type { Store } from './types.ts';
 
-export type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow, IngestEndpoint, NewEnvelope, Store } from './types.ts';
+export type { CountEntry, EnvelopeCounts, EnvelopeFilter, EnvelopeRecord, EnvelopeRow, IngestEndpoint, NewEnvelope, Store } from './types.ts';
 
 export interface DatabaseConfig {
   dialect: 'sqlite';
@@ -17,3 +17,4 @@ export function openStore(config: DatabaseConfig): Promise<Store> {
       return openSqliteStore({ path: config.path, synchronous: config.synchronous });
   }
 }
+export type { NewReplayOutcome, NewReplayRun, ReplayCounts, ReplayHistoryStore, ReplayOutcomeKind, ReplayOutcomeRow, ReplayRunRow, ReplayRunStatus, ReplayRunUpdate, ReplayTrigger } from './types.ts';

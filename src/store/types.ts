@@ -64,6 +64,20 @@ export interface EnvelopeFilter {
   platform?: string;
   projectId?: number;
   ids?: number[];
+  /** SDK name as reported (`sentry.python`, `sentry.javascript.node`, …). */
+  sdk?: string;
+  release?: string;
+  environment?: string;
+  /** Received at or after this time (epoch ms). */
+  since?: number;
+  /** Received before this time (epoch ms). */
+  until?: number;
+  /** Free text: a case-insensitive substring of the title, or the event id. */
+  text?: string;
+  /** Cursor: only rows with a smaller id (the next page of a newest-first list). */
+  beforeId?: number;
+  /** Only rows with a larger id (what arrived since the newest row a client has). */
+  afterId?: number;
   /** Newest first by default; `asc` gives capture order. */
   order?: 'asc' | 'desc';
   limit?: number;
@@ -73,7 +87,7 @@ export interface EnvelopeFilter {
  * The whole store: one interface per capability, each implemented in its own file per dialect
  * (store/sqlite/<capability>.ts) and composed in store/sqlite/store.ts.
  */
-export interface Store extends EnvelopeStore {
+export interface Store extends EnvelopeStore, ReplayHistoryStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Throws StoreError when the database cannot be read and written. */
   checkHealth(): Promise<void>;
@@ -93,4 +107,96 @@ export interface EnvelopeStore {
   newestPerTrace(filter: EnvelopeFilter): Promise<Map<string, number>>;
   /** The per-item index of one envelope, in item order. */
   listItems(envelopeId: number): Promise<ItemIndexEntry[]>;
+  /** Deletes these envelopes (and their item index); resolves with how many existed. */
+  deleteEnvelopes(ids: number[]): Promise<number>;
+  /**
+   * Counts of matching envelopes in total and grouped by platform, main type, SDK name and UTC day;
+   * `byDay: false` skips the day groups (a full scan without an index on received_at).
+   */
+  countEnvelopes(filter: EnvelopeFilter, opts?: { byDay?: boolean }): Promise<EnvelopeCounts>;
+}
+
+/** One group of `countEnvelopes`; `key` is null for rows without a value (no platform, say). */
+export interface CountEntry {
+  key: string | null;
+  count: number;
+}
+
+export interface EnvelopeCounts {
+  total: number;
+  /** Largest group first. */
+  byPlatform: CountEntry[];
+  byType: CountEntry[];
+  bySdk: CountEntry[];
+  /** `YYYY-MM-DD` (UTC day of capture), oldest first. */
+  byDay: CountEntry[];
+}
+
+export type ReplayRunStatus = 'running' | 'succeeded' | 'failed' | 'stopped';
+export type ReplayTrigger = 'cli' | 'api' | 'schedule';
+/** One delivery's final state (a delivery is one envelope to one destination). */
+export type ReplayOutcomeKind = 'accepted' | 'rejected' | 'failed' | 'rate_limited' | 'skipped' | 'dry_run';
+
+/** A run's counters: `selected` counts envelopes, the others count deliveries. */
+export interface ReplayCounts {
+  selected: number;
+  sent: number;
+  accepted: number;
+  rejected: number;
+  failed: number;
+  skipped: number;
+  rateLimited: number;
+  /** Responses per HTTP status ("network" when none arrived). */
+  byStatus: Record<string, number>;
+}
+
+export interface NewReplayRun {
+  startedAt: number;
+  trigger: ReplayTrigger;
+  /** The run's options, DSNs without secrets. */
+  options: Record<string, unknown>;
+}
+
+export interface ReplayRunRow extends ReplayCounts {
+  id: number;
+  startedAt: number;
+  finishedAt: number | null;
+  status: ReplayRunStatus;
+  trigger: ReplayTrigger;
+  options: Record<string, unknown>;
+  error: string | null;
+}
+
+export type ReplayRunUpdate = Partial<ReplayCounts> & { status?: ReplayRunStatus; finishedAt?: number; error?: string | null };
+
+export interface NewReplayOutcome {
+  envelopeId: number;
+  /** Destination DSN without secret. */
+  destination: string;
+  at: number;
+  outcome: ReplayOutcomeKind;
+  httpStatus: number | null;
+  reason: string | null;
+  attempts: number;
+  oldEventId: string | null;
+  newEventId: string | null;
+  newTraceId: string | null;
+}
+
+export interface ReplayOutcomeRow extends NewReplayOutcome {
+  id: number;
+  runId: number;
+}
+
+/** Replay history: one row per run, one per delivery outcome. */
+export interface ReplayHistoryStore {
+  createReplayRun(run: NewReplayRun): Promise<number>;
+  updateReplayRun(id: number, update: ReplayRunUpdate): Promise<void>;
+  /** Appends outcomes in one transaction. */
+  addReplayOutcomes(runId: number, outcomes: NewReplayOutcome[]): Promise<void>;
+  /** Newest first; `beforeId` pages back. */
+  listReplayRuns(query?: { limit?: number; beforeId?: number; status?: ReplayRunStatus }): Promise<ReplayRunRow[]>;
+  getReplayRun(id: number): Promise<ReplayRunRow | null>;
+  /** In delivery order; `afterId` pages forward. */
+  listReplayOutcomes(runId: number, query?: { limit?: number; afterId?: number; outcome?: ReplayOutcomeKind }): Promise<ReplayOutcomeRow[]>;
 }

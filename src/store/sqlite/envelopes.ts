@@ -3,10 +3,12 @@
  * writer: one transaction per batch, each caller resolved only after the commit.
  */
 import type { Database } from 'bun:sqlite';
-import { and, asc, desc, eq, inArray, max, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
 import { createGroupCommit, type GroupCommit } from '../group-commit.ts';
 import type { EnvelopeFilter, EnvelopeRow, EnvelopeStore, IngestEndpoint, NewEnvelope } from '../types.ts';
+import { countEnvelopes, envelopeWhere as where } from './envelope-queries.ts';
+import { toStoreError } from './errors.ts';
 import { envelopeItems, envelopes } from './schema.ts';
 
 export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): EnvelopeStore & { writer: GroupCommit<NewEnvelope, number> } {
@@ -21,6 +23,7 @@ export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): En
         return id;
       }),
     )(),
+    toStoreError,
   );
 
   return {
@@ -70,6 +73,14 @@ export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): En
     async listItems(envelopeId) {
       const rows = db.select().from(envelopeItems).where(eq(envelopeItems.envelopeId, envelopeId)).orderBy(asc(envelopeItems.position)).all();
       return rows.map(({ envelopeId: _e, ...r }) => r);
+    },
+    async deleteEnvelopes(ids) {
+      if (!ids.length) return 0;
+      // Item index rows go with their envelope through ON DELETE CASCADE (foreign_keys is on).
+      return db.delete(envelopes).where(inArray(envelopes.id, ids)).returning({ id: envelopes.id }).all().length;
+    },
+    async countEnvelopes(filter, opts) {
+      return countEnvelopes(db, filter, opts);
     },
   };
 }
@@ -162,13 +173,4 @@ function toParams(e: NewEnvelope) {
 
 function itemParams(envelopeId: number, i: NewEnvelope['items'][number]) {
   return { envelopeId, ...i };
-}
-
-function where(f: EnvelopeFilter): SQL | undefined {
-  const conds: SQL[] = [];
-  if (f.type) conds.push(eq(envelopes.mainType, f.type));
-  if (f.platform) conds.push(eq(envelopes.platform, f.platform));
-  if (f.projectId !== undefined) conds.push(eq(envelopes.projectId, f.projectId));
-  if (f.ids) conds.push(inArray(envelopes.id, f.ids));
-  return conds.length ? and(...conds) : undefined;
 }

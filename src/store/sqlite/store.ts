@@ -8,6 +8,7 @@ import { StoreError } from '../../shared/errors.ts';
 import { applyMigrations } from '../migrate.ts';
 import type { Store } from '../types.ts';
 import { createEnvelopeStore } from './envelopes.ts';
+import { createReplayHistoryStore } from './replay-history.ts';
 import { SQLITE_MIGRATIONS } from './migrations.gen.ts';
 
 export interface SqliteOptions {
@@ -30,6 +31,7 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
   return {
     dialect: 'sqlite',
     ...envelopeStore,
+    ...createReplayHistoryStore(db, client),
     async checkHealth() {
       try {
         client.query('select count(*) from envelopes where id = 0').get();
