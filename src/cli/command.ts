@@ -45,6 +45,8 @@ export interface CommandSpec {
 export interface ParsedArgs {
   values: Record<string, string | boolean | string[] | undefined>;
   positionals: string[];
+  /** Flag name → environment variable, for values taken from the environment. */
+  fromEnv?: Record<string, string>;
 }
 
 export function defineCommand(spec: CommandSpec): CommandSpec {
@@ -64,16 +66,20 @@ export function parseCommandArgs(cmd: CommandSpec, argv: string[], env: CliIo['e
     throw new ConfigError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; see \`undertaker ${cmd.name} --help\``);
   }
   const values = { ...parsed.values } as ParsedArgs['values'];
+  const fromEnvNames: Record<string, string> = {};
   for (const [name, f] of Object.entries(cmd.flags)) {
     if (values[name] !== undefined) continue;
     const fromEnv = f.env ? env[f.env] : undefined;
-    if (fromEnv !== undefined && fromEnv !== '') values[name] = f.type === 'boolean' ? /^(1|true|yes)$/i.test(fromEnv) : fromEnv;
+    if (fromEnv !== undefined && fromEnv !== '') {
+      values[name] = f.type === 'boolean' ? /^(1|true|yes)$/i.test(fromEnv) : fromEnv;
+      fromEnvNames[name] = f.env!;
+    }
     else if (f.default !== undefined) values[name] = f.default;
   }
   if (!cmd.positionals && parsed.positionals.length) {
     throw new ConfigError(`unexpected argument "${parsed.positionals[0]}"; see \`undertaker ${cmd.name} --help\``);
   }
-  return { values, positionals: parsed.positionals };
+  return { values, positionals: parsed.positionals, fromEnv: fromEnvNames };
 }
 
 export function renderHelp(cmd: CommandSpec): string {
@@ -92,6 +98,11 @@ export function renderHelp(cmd: CommandSpec): string {
   return `${lines.join('\n')}\n`;
 }
 
+function fromEnvNote(args: ParsedArgs, name: string): string {
+  const env = args.fromEnv?.[name];
+  return env ? ` (the value came from ${env})` : '';
+}
+
 export function str(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
   return typeof v === 'string' ? v : undefined;
@@ -107,8 +118,9 @@ export function int(args: ParsedArgs, name: string, opts: { min?: number; max?: 
   if (v === undefined) return undefined;
   const n = Number(v);
   const min = opts.min ?? 0;
-  if (!/^\d+$/.test(v.trim()) || n < min || (opts.max !== undefined && n > opts.max)) {
-    throw new ConfigError(`--${name}: "${v}" must be a whole number${opts.max !== undefined ? ` from ${min} to ${opts.max}` : ` of at least ${min}`}`);
+  const max = opts.max ?? Number.MAX_SAFE_INTEGER;
+  if (!/^\d+$/.test(v.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new ConfigError(`--${name}: "${v}" must be a whole number${opts.max !== undefined ? ` from ${min} to ${opts.max}` : ` of at least ${min}`}${fromEnvNote(args, name)}`);
   }
   return n;
 }

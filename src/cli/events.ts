@@ -2,7 +2,8 @@
 import { parseJsonPayload } from '../envelope/parse.ts';
 import { envelopeFromStored } from '../envelope/stored.ts';
 import { ConfigError, NotFoundError } from '../shared/errors.ts';
-import { type EnvelopeFilter, type EnvelopeRecord, type EnvelopeRow, openStore } from '../store/index.ts';
+import type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow } from '../store/index.ts';
+import { openDbFromArgs } from './database.ts';
 import { bool, defineCommand, int, type ParsedArgs, str } from './command.ts';
 import { envelopeToJson, hexPreview, rowToJson } from '../web/api/shape.ts';
 import { formatTable } from './table.ts';
@@ -28,7 +29,7 @@ export const eventsListCommand = defineCommand({
   flags: { ...FILTER_FLAGS, json: { type: 'boolean', description: 'Print a JSON array instead of a table' }, db: DB_FLAG },
   examples: ['undertaker events list', 'undertaker events list --type transaction --platform python --limit 5', 'undertaker events list --json | jq ".[0].event_id"'],
   async run(args, io) {
-    const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
+    const store = await openDbFromArgs(args, { mustExist: true });
     try {
       const filter = filterFromArgs(args);
       const rows = await store.listEnvelopes({ ...filter, limit: filter.limit ?? 50 });
@@ -66,9 +67,9 @@ export const eventsShowCommand = defineCommand({
   examples: ['undertaker events show 12', 'undertaker events show 12 --json', 'undertaker events show 12 --raw > envelope.bin'],
   async run(args, io) {
     const id = Number(args.positionals[0]);
-    if (args.positionals.length !== 1 || !Number.isSafeInteger(id) || id < 1) throw new ConfigError('events show needs one envelope ID (the number in the first column of `undertaker events list`)');
+    if (args.positionals.length !== 1 || !/^\d+$/.test(args.positionals[0]!) || !Number.isSafeInteger(id) || id < 1) throw new ConfigError('events show needs one envelope ID (the number in the first column of `undertaker events list`)');
     if (bool(args, 'json') && bool(args, 'raw')) throw new ConfigError('--json and --raw cannot be combined');
-    const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
+    const store = await openDbFromArgs(args, { mustExist: true });
     try {
       const record = await store.getEnvelope(id);
       if (!record) throw new NotFoundError(`no envelope with ID ${id}; \`undertaker events list\` shows the IDs`);

@@ -40,6 +40,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const two = `${argv[0]} ${argv[1] ?? ''}`;
   const cmd = COMMANDS.find((c) => c.name === two) ?? COMMANDS.find((c) => c.name === argv[0]);
+  const group = COMMANDS.filter((c) => c.name.startsWith(`${argv[0]} `));
+  if (!cmd && group.length && (argv.length === 1 || argv[1] === '--help' || argv[1] === '-h')) {
+    // `undertaker events` alone: list its subcommands.
+    const width = Math.max(...group.map((c) => c.name.length)) + 2;
+    io.stdout(`Commands:\n${group.map((c) => `  ${c.name.padEnd(width)}${c.summary}`).join('\n')}\n\nRun \`undertaker ${group[0]!.name} --help\` for its options.\n`);
+    return argv.length === 1 ? 2 : 0;
+  }
   if (!cmd) {
     io.stderr(`unknown command "${argv.slice(0, argv[0] === 'events' || argv[0] === 'replays' ? 2 : 1).join(' ')}"\n\n${usage()}`);
     return 2;
@@ -61,6 +68,31 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/**
+ * Writes to a stream, remembering the last write so main can wait for it before exiting:
+ * process.exit() right after write() would cut output piped to another program.
+ * A reader that went away (EPIPE, e.g. `| head`) is not an error worth a stack trace.
+ */
+function streamWriter(stream: NodeJS.WriteStream) {
+  let last: Promise<void> = Promise.resolve();
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  const write = (chunk: string | Uint8Array) => {
+    if (closed) return last;
+    last = new Promise<void>((resolve) => {
+      stream.write(chunk, () => resolve());
+    });
+    return last;
+  };
+  return { write, flushed: () => last };
+}
+
+const out = streamWriter(process.stdout);
+const err = streamWriter(process.stderr);
+
 function processIo(): CliIo {
   let stopRequests = 0;
   const listeners: (() => void)[] = [];
@@ -73,9 +105,9 @@ function processIo(): CliIo {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
-    stdout: (t) => process.stdout.write(t),
-    stdoutBytes: (bytes) => new Promise((resolve, reject) => process.stdout.write(bytes, (e) => (e ? reject(e) : resolve()))),
-    stderr: (t) => process.stderr.write(t),
+    stdout: (t) => void out.write(t),
+    stdoutBytes: (bytes) => out.write(bytes),
+    stderr: (t) => void err.write(t),
     env: process.env,
     isTty: !!process.stdout.isTTY,
     stderrIsTty: !!process.stderr.isTTY,
@@ -88,5 +120,6 @@ function processIo(): CliIo {
 
 if (import.meta.main) {
   const code = await runCli(process.argv.slice(2), processIo());
+  await Promise.all([out.flushed(), err.flushed()]);
   process.exit(code);
 }

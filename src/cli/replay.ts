@@ -1,4 +1,5 @@
 /** `undertaker replay`: send stored envelopes to Sentry DSNs, rewritten to look live; once or on a schedule. */
+import { openDbFromArgs } from './database.ts';
 import { formatDuration, parseDuration } from '../config/duration.ts';
 import { resolveReplayRequest } from '../replay/options.ts';
 import type { ReplayReport } from '../replay/run.ts';
@@ -9,7 +10,6 @@ import { ConfigError } from '../shared/errors.ts';
 import { storeFingerprint } from '../store/fingerprint.ts';
 import { servesOf } from '../store/presence.ts';
 import type { ReplayTrigger } from '../store/index.ts';
-import { openStore } from '../store/index.ts';
 import { bool, type CliIo, defineCommand, str } from './command.ts';
 import { createProgress } from './progress.ts';
 import { flagLabel, requestFromArgs, ROUTING_FLAGS, SELECT_FLAGS, SHAPING_FLAGS } from './replay-flags.ts';
@@ -50,9 +50,12 @@ export const replayCommand = defineCommand({
     if (every && cron) throw new ConfigError('--every and --cron cannot be combined; pick one schedule');
     const everyMs = every ? parseDuration(every, '--every') : undefined;
     if (cron) parseCron(cron);
+    if ((everyMs !== undefined || cron) && str(args, 'seed') !== undefined) {
+      throw new ConfigError('--seed cannot be combined with --every or --cron: every run would resend the same event ids, which Sentry drops as duplicates');
+    }
     resolveReplayRequest(request, flagLabel); // fail on bad options before touching the database
     const dbPath = str(args, 'db')!;
-    const store = await openStore({ dialect: 'sqlite', path: dbPath });
+    const store = await openDbFromArgs(args, { mustExist: true });
     const service = createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: storeFingerprint(dbPath), ownAddresses: () => servesOf(dbPath) });
     const json = bool(args, 'json');
     const once = (trigger: ReplayTrigger, signal: AbortSignal) => replayOnce(service, request, { trigger, signal, json, io });

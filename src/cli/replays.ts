@@ -2,7 +2,7 @@
 import { outcomeToJson, runToJson } from '../replay/history-json.ts';
 import { ConfigError, NotFoundError } from '../shared/errors.ts';
 import type { ReplayOutcomeKind, ReplayRunRow, ReplayRunStatus } from '../store/index.ts';
-import { openStore } from '../store/index.ts';
+import { openDbFromArgs } from './database.ts';
 import { bool, defineCommand, int, str } from './command.ts';
 import { DB_FLAG } from './shared-flags.ts';
 import { formatTable } from './table.ts';
@@ -25,7 +25,7 @@ export const replaysListCommand = defineCommand({
     const status = str(args, 'status');
     if (status && !STATUSES.includes(status)) throw new ConfigError(`--status: "${status}" must be one of ${STATUSES.join(', ')}`);
     const limit = int(args, 'limit', { min: 1 })!;
-    const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
+    const store = await openDbFromArgs(args, { mustExist: true });
     try {
       const runs = await store.listReplayRuns({ limit, status: status as ReplayRunStatus | undefined });
       if (bool(args, 'json')) io.stdout(`${JSON.stringify(runs.map(runToJson), null, 2)}\n`);
@@ -55,7 +55,7 @@ export const replaysShowCommand = defineCommand({
     if (args.positionals.length !== 1 || !Number.isSafeInteger(id) || id < 1) throw new ConfigError('replays show needs one run ID (the first column of `undertaker replays list`)');
     const outcome = str(args, 'outcome');
     if (outcome && !OUTCOMES.includes(outcome)) throw new ConfigError(`--outcome: "${outcome}" must be one of ${OUTCOMES.join(', ')}`);
-    const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
+    const store = await openDbFromArgs(args, { mustExist: true });
     try {
       const run = await store.getReplayRun(id);
       if (!run) throw new NotFoundError(`no replay run with ID ${id}; \`undertaker replays list\` shows the IDs`);

@@ -2,10 +2,11 @@
 import { readFile } from 'node:fs/promises';
 import { LIMIT_KEYS, parseLimits } from '../ingest/limits.ts';
 import { ConfigError } from '../shared/errors.ts';
-import { createLogger } from '../shared/logger.ts';
-import { openStore } from '../store/index.ts';
+import { createLogger, type Logger } from '../shared/logger.ts';
+import type { Store } from '../store/index.ts';
 import { createApp, startServer } from '../web/app.ts';
 import { describeAdminAccess, resolveAdminToken } from './admin-token.ts';
+import { openDbFromArgs } from './database.ts';
 import { bool, defineCommand, int, str } from './command.ts';
 import { DB_FLAG } from './shared-flags.ts';
 import { createServeReplays, parseServeReplayArgs, SERVE_REPLAY_FLAGS } from './serve-replay.ts';
@@ -48,13 +49,14 @@ export const serveCommand = defineCommand({
     const configured = parseLimits({ ...fileLimits, ...(maxEnvelopeBytes !== undefined ? { max_envelope_size: maxEnvelopeBytes } : {}) }, limitsFile ?? '--max-envelope-size');
     const keys = str(args, 'keys');
     const admin = resolveAdminToken(host, str(args, 'admin-token'));
-    const logger = createLogger(bool(args, 'quiet') ? 'warn' : 'info', io.stderr);
+    const logger = createLogger(bool(args, 'quiet') ? 'warn' : 'info', (line) => io.stderr(`${line}\n`));
     const replaySettings = parseServeReplayArgs(args);
-    const store = await openStore({ dialect: 'sqlite', path: str(args, 'db')! });
+    const store = await openDbFromArgs(args, { mustExist: false });
+    const counting = countCaptures(store);
     const replays = createServeReplays(replaySettings, { store, dbPath: str(args, 'db')!, logger });
     const limits = { maxEnvelopeBytes: configured.maxEnvelopeSize, maxEventBytes: configured.maxEventSize, maxRequestBytes: configured.maxRequestSize, limits: configured };
     const app = createApp({
-      store,
+      store: counting.store,
       logger,
       adminToken: admin.token,
       replays: replays.service,
@@ -68,20 +70,57 @@ export const serveCommand = defineCommand({
       await store.close();
       const message = (error as Error).message;
       if (/in use|EADDRINUSE/i.test(message)) throw new ConfigError(`port ${port} on ${host} is already in use; pick another with --port (0 picks a free one)`);
-      throw error;
+      if (/EACCES|permission/i.test(message)) throw new ConfigError(`not allowed to listen on port ${port}; ports below 1024 need privileges, pick another with --port`);
+      throw new ConfigError(`cannot listen on ${host}:${port} (${message}); --host must be an address of this machine, e.g. 127.0.0.1, 0.0.0.0 or ::1`);
     }
     io.stdout(`listening on ${server.url}\n`);
     io.stderr(describeAdminAccess(admin, server.url));
-    logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${host === '0.0.0.0' ? '<this host>' : host}:${server.port}/1`);
+    const dsnHost = host === '0.0.0.0' || host === '::' ? '<this host>' : host.includes(':') ? `[${host}]` : host;
+    logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${dsnHost}:${server.port}/1`);
+    const activity = startActivityLog(counting, logger);
     replays.startSchedule({ host, port: server.port });
     await new Promise<void>((resolve) => io.onStop(resolve));
     logger.info('shutting down: finishing in-flight requests and replays');
     await replays.stop();
     await server.stop();
+    activity.stop();
     await store.close();
     return 0;
   },
 });
+
+/** Wraps the store to count what is captured, by main type, for the activity log. */
+function countCaptures(store: Store): { store: Store; take(): Map<string, number> } {
+  let counts = new Map<string, number>();
+  const counted: Store = Object.create(store);
+  counted.insertEnvelope = async (e) => {
+    const id = await store.insertEnvelope(e);
+    counts.set(e.summary.mainType, (counts.get(e.summary.mainType) ?? 0) + 1);
+    return id;
+  };
+  return {
+    store: counted,
+    take() {
+      const taken = counts;
+      counts = new Map();
+      return taken;
+    },
+  };
+}
+
+/** One line every 10 s while captures arrive, so a user sees their SDK's events land without a line per request. */
+function startActivityLog(counting: { take(): Map<string, number> }, logger: Logger): { stop(): void } {
+  const timer = setInterval(() => {
+    const counts = counting.take();
+    if (!counts.size) return;
+    const total = [...counts.values()].reduce((a, b) => a + b, 0);
+    logger.info(`captured ${total} envelope(s) in the last 10 s (${[...counts].map(([t, n]) => `${t}: ${n}`).join(', ')})`);
+  }, ACTIVITY_INTERVAL_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}
+
+const ACTIVITY_INTERVAL_MS = 10_000;
 
 /** Reads a limits file as JSON; a missing or malformed file is a usage error naming it. */
 async function readLimitsFile(path: string): Promise<Record<string, unknown>> {
