@@ -43,6 +43,8 @@ export const envelopes = sqliteTable(
     index('envelopes_project_idx').on(t.projectId),
     index('envelopes_trace_idx').on(t.traceId),
     index('envelopes_event_id_idx').on(t.eventId),
+    index('envelopes_sdk_idx').on(t.sdkName),
+    index('envelopes_received_idx').on(t.receivedAt),
   ],
 );
 
