@@ -8,6 +8,8 @@ BUN="$ROOT/node_modules/.bin/bun"
 [ -x "$BUN" ] || { echo "Bun is missing: run 'npm install' first" >&2; exit 1; }
 
 bash tests/setup/install-sdks.sh
+bash tests/setup/install-browser.sh
+bash tests/setup/install-receivers.sh
 # Real SDKs are part of the suite: fail instead of skipping when they are missing.
 export UNDERTAKER_REQUIRE_SDKS=1
 
