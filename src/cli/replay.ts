@@ -48,7 +48,7 @@ export const replayCommand = defineCommand({
     const every = str(args, 'every');
     const cron = str(args, 'cron');
     if (every && cron) throw new ConfigError('--every and --cron cannot be combined; pick one schedule');
-    const everyMs = every ? parseDuration(every, '--every') : undefined;
+    const everyMs = every ? parseDuration(every, '--every', 1000) : undefined;
     if (cron) parseCron(cron);
     if ((everyMs !== undefined || cron) && str(args, 'seed') !== undefined) {
       throw new ConfigError('--seed cannot be combined with --every or --cron: every run would resend the same event ids, which Sentry drops as duplicates');

@@ -46,7 +46,7 @@ export function parseServeReplayArgs(args: ParsedArgs): ServeReplaySettings {
   } else if (config) {
     resolveReplayRequest(request, label);
   }
-  return { request, everyMs: every ? parseDuration(every, '--replay-every') : undefined, cron, config };
+  return { request, everyMs: every ? parseDuration(every, '--replay-every', 1000) : undefined, cron, config };
 }
 
 export interface ServeReplays {

@@ -71,10 +71,16 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw new PayloadTooLargeError(`request body exceeds the limit of ${maxBytes} bytes`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request.body as unknown as AsyncIterable<Uint8Array>) {
+      total += chunk.byteLength;
+      if (total > maxBytes) throw new PayloadTooLargeError(`request body exceeds the limit of ${maxBytes} bytes`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof PayloadTooLargeError) throw error;
+    // The client went away mid-upload: its fault, nothing stored, and no answer will reach it.
+    throw new BadRequestError('incomplete request body: the client closed the connection before sending all of it', [(error as Error).message]);
   }
   return concatBytes(chunks, total);
 }

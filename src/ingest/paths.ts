@@ -32,6 +32,7 @@ export function matchIngestPath(pathname: string, tunnelPath: string): RouteMatc
   const endpoint: RouteMatch['endpoint'] = simple === 'csp-report' ? 'security' : ((simple ?? (unrealKey ? 'unreal' : 'cron')) as RouteMatch['endpoint']);
   if (project === undefined && !PROJECTLESS.has(endpoint)) return null;
   if (project !== undefined && !/^\d+$/.test(project)) throw new BadRequestError('bad project path parameter', [`project id "${project}" is not a number`]);
+  if (project !== undefined && !Number.isSafeInteger(Number(project))) throw new BadRequestError('bad project path parameter', [`project id "${project}" is too large`]);
   const match: RouteMatch = { endpoint, projectId: project === undefined ? null : Number(project), prefix };
   const key = unrealKey ?? cronKey;
   if (key) match.pathKey = decodeSegment(key);

@@ -12,7 +12,7 @@ import { authFromRequest, type SentryAuth } from './auth.ts';
 import { decodeBody, parseContentEncoding, readBody } from './decode.ts';
 import { corsHeaders, errorResponse, preflight, sentryJson } from './responses.ts';
 import { matchIngestPath, type RouteMatch } from './paths.ts';
-import { type IngestDeps, type IngestResult, ingest } from './service.ts';
+import { checkKey, type IngestDeps, type IngestResult, ingest } from './service.ts';
 
 export { matchIngestPath, type RouteMatch } from './paths.ts';
 
@@ -48,10 +48,13 @@ export function createIngestRoutes(deps: IngestDeps & { logger: Logger }, option
   const handle = async (request: Request, url: URL): Promise<Response> => {
     try {
       const route = matchIngestPath(url.pathname, options.tunnelPath);
-      if (!route) return sentryJson(404, { detail: `no ingest endpoint at ${url.pathname}` }, request);
+      if (!route) return sentryJson(404, { detail: `no ingest endpoint at ${url.pathname}`, causes: [] }, request);
+      const auth = authFromRequest(request.headers, url.searchParams) ?? pathAuth(route);
+      // A key outside --keys is refused before its body is read or inflated; without any request
+      // credentials the envelope's own `dsn` decides, so the body has to be read first.
+      if (auth) checkKey(deps.options, auth);
       const body = await requestBody(request, url, route, options, limits);
       const meta = requestMeta(request, url, route);
-      const auth = authFromRequest(request.headers, url.searchParams) ?? pathAuth(route);
       const result = await ingest({ ...deps, limits }, { endpoint: route.endpoint, projectId: route.projectId, auth, body, contentType: request.headers.get('content-type'), requestMeta: meta });
       return reply(request, route, result);
     } catch (error) {

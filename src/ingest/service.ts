@@ -157,7 +157,8 @@ function projectFromBody(parsed: Converted): number {
   return id;
 }
 
-function checkKey(options: IngestOptions, auth: SentryAuth | null): void {
+/** Refuses a key outside `--keys` (401); exported so routes can refuse before reading the body. */
+export function checkKey(options: IngestOptions, auth: SentryAuth | null): void {
   if (!options.allowedKeys) return;
   if (!auth) throw new AuthError('missing authorization information');
   if (!options.allowedKeys.has(auth.publicKey)) {

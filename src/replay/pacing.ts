@@ -9,10 +9,15 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** setTimeout fires at once above 2^31-1 ms (~24.8 days); longer waits are chained. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 export const systemClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
+  sleep: (ms, signal): Promise<void> =>
+    ms > MAX_TIMER_MS
+      ? systemClock.sleep(MAX_TIMER_MS, signal).then(() => (signal?.aborted ? undefined : systemClock.sleep(ms - MAX_TIMER_MS, signal)))
+      : new Promise((resolve) => {
       if (ms <= 0 || signal?.aborted) return resolve();
       const timer = setTimeout(done, ms);
       function done() {

@@ -77,7 +77,11 @@ export function startEvery(opts: EveryOptions): Schedule {
   });
 }
 
+/** setTimeout fires at once for delays above 2^31-1 ms (~24.8 days), so long sleeps are chained. */
+const MAX_TIMER_MS = 2_147_483_647;
+
 function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (ms > MAX_TIMER_MS) return abortableSleep(MAX_TIMER_MS, signal).then(() => (signal.aborted ? undefined : abortableSleep(ms - MAX_TIMER_MS, signal)));
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const timer = setTimeout(resolve, ms);
