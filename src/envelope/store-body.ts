@@ -57,9 +57,16 @@ export function replaceNonFiniteTokens(text: string): string {
 
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
+function looksLikeJsonScalar(body: Uint8Array): boolean {
+  const text = decoder.decode(body.subarray(0, 64)).trim();
+  return /^(null|true|false|-?\d|")/.test(text) && !/^[A-Za-z0-9+/]{16,}={0,2}$/.test(decoder.decode(body).trim());
+}
+
 function jsonText(body: Uint8Array, maxBytes: number): string {
   const first = body.find((b) => b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09);
   if (first === 0x7b) return decoder.decode(body);
+  // Other JSON (an array, null, a number) is still JSON: say that it is not an object, not that it is not base64.
+  if (first === 0x5b || looksLikeJsonScalar(body)) return decoder.decode(body);
   let raw: Uint8Array;
   try {
     raw = Uint8Array.from(atob(decoder.decode(body).trim()), (c) => c.charCodeAt(0));

@@ -8,6 +8,8 @@ export interface GroupCommit<T, R> {
   submit(item: T): Promise<R>;
   /** Resolves when every submitted write has been committed or failed. */
   drain(): Promise<void>;
+  /** The error of the last failed commit, until a later commit succeeds. */
+  lastFailure(): unknown;
 }
 
 const MAX_BATCH = 1000;
@@ -16,6 +18,7 @@ const MAX_BATCH = 1000;
 export function createGroupCommit<T, R>(commit: (batch: T[]) => R[], mapError: (error: unknown) => unknown = (e) => e): GroupCommit<T, R> {
   let pending: { item: T; resolve: (r: R) => void; reject: (e: unknown) => void }[] = [];
   let scheduled = false;
+  let failure: unknown;
   let idle: Promise<void> = Promise.resolve();
   let markIdle: () => void = () => {};
 
@@ -25,10 +28,12 @@ export function createGroupCommit<T, R>(commit: (batch: T[]) => R[], mapError: (
       pending = pending.slice(batch.length);
       try {
         const results = commit(batch.map((p) => p.item));
+        failure = undefined;
         batch.forEach((p, i) => p.resolve(results[i]!));
       } catch (error) {
         // The whole transaction rolled back: nothing of this batch is stored, every caller hears so.
         const mapped = mapError(error);
+        failure = mapped;
         for (const p of batch) p.reject(mapped);
       }
     }
@@ -48,5 +53,6 @@ export function createGroupCommit<T, R>(commit: (batch: T[]) => R[], mapError: (
       });
     },
     drain: () => (scheduled ? idle : Promise.resolve()),
+    lastFailure: () => failure,
   };
 }

@@ -5,7 +5,7 @@
  */
 import { openapi } from '@elysiajs/openapi';
 import { Elysia } from 'elysia';
-import { createIngestRoutes, type IngestRouteOptions } from '../ingest/routes.ts';
+import { createIngestRoutes, matchIngestPath, type IngestRouteOptions } from '../ingest/routes.ts';
 import type { IngestOptions } from '../ingest/service.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/index.ts';
@@ -46,7 +46,26 @@ export function createApp(deps: AppDeps) {
     .use(createLoginRoutes(deps.adminToken))
     .use(createAssetRoutes())
     .use(createAdminRoutes(deps))
-    .use(createIngestRoutes({ store: deps.store, now, options: deps.ingest, logger: deps.logger }, deps.ingest));
+    .use(createIngestRoutes({ store: deps.store, now, options: deps.ingest, logger: deps.logger }, deps.ingest))
+    .onError({ as: 'global' }, ({ code, request }) => (code === 'NOT_FOUND' ? notFound(request, deps.ingest.tunnelPath) : undefined));
+}
+
+/**
+ * Unmatched requests: a wrong method on an ingest path is 405, anything else 404, both as
+ * Relay-style JSON (`{"detail","causes"}`) so SDKs, scripts and curl users read the same shape.
+ */
+function notFound(request: Request, tunnelPath: string): Response {
+  const path = new URL(request.url).pathname;
+  let ingestPath = false;
+  try {
+    ingestPath = matchIngestPath(path, tunnelPath) !== null;
+  } catch {
+    ingestPath = true;
+  }
+  const [status, detail] = ingestPath
+    ? [405, `${request.method} is not allowed on ${path}; SDKs POST to it`]
+    : [404, `nothing at ${request.method} ${path}; the page is at /, the API under /api/events and /api/replays, capture under /api/<project>/envelope/`];
+  return Response.json({ detail, causes: [] }, { status, headers: { 'access-control-allow-origin': '*' } });
 }
 
 /**

@@ -96,6 +96,9 @@ describe('disk full', () => {
     // The server is still up and answers further requests with the same clear 503.
     const again = await fetch(`${server.url}/api/1/envelope/`, { method: 'POST', body: envelope('f'.repeat(32), 40_000) });
     expect(again.status).toBe(503);
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(503);
+    expect(((await health.json()) as { detail: string }).detail).toContain('disk holding the database is full');
     await server.stop('SIGTERM');
     const stored = new Set(storedIds(db));
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);

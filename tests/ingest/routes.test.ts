@@ -145,6 +145,38 @@ describe('content encodings', () => {
 });
 
 describe('rejections', () => {
+  it('answers JSON 405 for other methods on ingest paths and JSON 404 elsewhere', async () => {
+    const app = await createTestApp();
+    const put = await app.request('/api/1/envelope/', { method: 'PUT', body: SIMPLE_ENVELOPE });
+    expect(put.status).toBe(405);
+    expect(await put.json()).toEqual({ detail: 'PUT is not allowed on /api/1/envelope/; SDKs POST to it', causes: [] });
+    const missing = await app.request('/no/such/page');
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { detail: string }).detail).toStartWith('nothing at GET /no/such/page');
+    expect(await app.store.listEnvelopes({})).toEqual([]);
+  });
+
+  it('refuses a key outside --keys with 401 before inflating its body', async () => {
+    const app = await createTestApp({ allowedKeys: [KEY], maxEnvelopeBytes: 1024 * 1024 });
+    const bomb = zlib.gzipSync(new Uint8Array(64 * 1024 * 1024));
+    const res = await app.request('/api/1/envelope/?sentry_key=ffffffffffffffffffffffffffffffff', { method: 'POST', headers: { 'content-encoding': 'gzip' }, body: bomb });
+    expect(res.status).toBe(401);
+  });
+
+  it('answers 400 for a project id too large to be a number', async () => {
+    const app = await createTestApp();
+    const res = await app.request('/api/99999999999999999999999/envelope/', { method: 'POST', body: SIMPLE_ENVELOPE });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ detail: 'bad project path parameter', causes: ['project id "99999999999999999999999" is too large'] });
+  });
+
+  it.each([['[1,2]'], ['null']])('says a store body of %s is JSON but not an event object', async (body) => {
+    const app = await createTestApp();
+    const res = await app.request('/api/1/store/', { method: 'POST', body });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe('invalid event: the store body is not a JSON object');
+  });
+
   it.each([
     ['an empty body', '', 'empty request body'],
     ['a header that is not JSON', 'not json\n', 'invalid event envelope'],

@@ -33,6 +33,9 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
     ...envelopeStore,
     ...createReplayHistoryStore(db, client),
     async checkHealth() {
+      // A database that answers reads but just failed to commit (full disk, read-only file) is not usable for capture.
+      const failure = writer.lastFailure();
+      if (failure) throw new StoreError(`the last write failed: ${(failure as Error).message}`, { cause: failure });
       try {
         client.query('select count(*) from envelopes where id = 0').get();
       } catch (error) {
