@@ -146,8 +146,9 @@ function describeReport(r: ReplayReport): string {
   if (r.dryRun) return `dry run (${run}): ${r.selected} envelope(s) would be sent to ${to}${r.skipped ? `, ${r.skipped} skipped` : ''}${unrouted}\n`;
   const statuses = Object.entries(r.byStatus).map(([s, n]) => `${s}: ${n}`).join(', ');
   const stopped = r.stopped ? ' (stopped early)' : '';
+  const none = r.selected === 0 && !r.unrouted ? '; no stored envelope matches the filters (see `undertaker events list`)' : '';
   return (
     `replayed ${r.selected} envelope(s) to ${to}${stopped}: ${r.sent} sent, ${r.accepted} accepted, ${r.rejected} rejected, ` +
-    `${r.failed} failed, ${r.rateLimited} rate limited, ${r.skipped} skipped${statuses ? ` (${statuses})` : ''}${unrouted}; ${run}\n`
+    `${r.failed} failed, ${r.rateLimited} rate limited, ${r.skipped} skipped${statuses ? ` (${statuses})` : ''}${unrouted}${none}; ${run}\n`
   );
 }

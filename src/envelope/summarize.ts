@@ -126,9 +126,16 @@ function buildSummary({ header, items, main, mainType }: Parts): EnvelopeSummary
     traceId: str(obj(obj(main?.contexts)?.trace)?.trace_id) ?? str(dsc?.trace_id) ?? containerTraceId(items),
     release: str(main?.release) ?? str(dsc?.release) ?? sessionAttribute(items, 'release'),
     environment: str(main?.environment) ?? str(dsc?.environment) ?? sessionAttribute(items, 'environment'),
-    title: main ? readTitle(main) : null,
+    title: main ? capTitle(readTitle(main)) : null,
     level: str(main?.level),
   };
+}
+
+/** The index keeps a readable title; the full message stays in the stored body. */
+const MAX_TITLE_CHARS = 512;
+
+function capTitle(title: string | null): string | null {
+  return title !== null && title.length > MAX_TITLE_CHARS ? `${title.slice(0, MAX_TITLE_CHARS - 1)}…` : title;
 }
 
 /** The first `trace_id` of a log/span container item (or of a legacy single-span item). */

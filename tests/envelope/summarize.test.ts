@@ -321,3 +321,13 @@ describe('summarizeStoreEvent', () => {
     expect(summarizeStoreEvent(event)).toEqual(expected);
   });
 });
+
+describe('title length', () => {
+  it('cuts a very long message to 512 characters with an ellipsis, leaving the payload alone', () => {
+    const message = 'x'.repeat(900_000);
+    const summary = summarizeStoreEvent({ message, platform: 'python' });
+    expect(summary.title!.length).toBe(512);
+    expect(summary.title!.endsWith('…')).toBe(true);
+    expect(summarizeStoreEvent({ message: 'short' }).title).toBe('short');
+  });
+});
