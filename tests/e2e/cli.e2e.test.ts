@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { EVENT_ID, sha256, SIMPLE_ENVELOPE } from '../helpers/app.ts';
-import { runUndertaker, startServer, stopAll, tempDir } from '../helpers/spawn.ts';
+import { runUndertaker, startServer, stopAll, tempDir, undertakerCommand } from '../helpers/spawn.ts';
 
 afterAll(stopAll);
 
@@ -40,10 +40,29 @@ describe('undertaker CLI', () => {
   });
 
   it('says which ID is missing for events show', async () => {
-    const db = join(tempDir(), 'x.db');
-    const res = await runUndertaker(['events', 'show', '99', '--db', db]);
+    const server = await startServer();
+    const res = await runUndertaker(['events', 'show', '99', '--db', server.db]);
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('no envelope with ID 99');
+  });
+
+  it('refuses to read a database that does not exist instead of creating an empty one', async () => {
+    const db = join(tempDir(), 'typo.db');
+    for (const args of [['events', 'list'], ['events', 'show', '1'], ['replay', '--dsn', 'http://k@127.0.0.1:9/1'], ['replays', 'list']]) {
+      const res = await runUndertaker([...args, '--db', db]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toContain(`no database at ${db}`);
+    }
+    expect(existsSync(db)).toBe(false);
+  });
+
+  it('pipes long JSON output whole', async () => {
+    const server = await startServer();
+    await Promise.all(Array.from({ length: 400 }, (_, i) =>
+      fetch(`${server.url}/api/1/envelope/`, { method: 'POST', body: SIMPLE_ENVELOPE.replace('hello', `hello ${'x'.repeat(400)} ${i}`) })));
+    const proc = Bun.spawn(['sh', '-c', `${undertakerCommand().map((a) => `'${a}'`).join(' ')} events list --json --limit 1000 --db '${server.db}' | cat`], { stdout: 'pipe' });
+    const text = await new Response(proc.stdout).text();
+    expect(JSON.parse(text).length).toBe(400);
   });
 
   it('serves from any working directory with the default database there, and exits 0 on SIGTERM', async () => {
