@@ -26,7 +26,7 @@ export function serializeEnvelope(envelope: Envelope | ParsedEnvelope): Uint8Arr
   // Only a header-only envelope may end without the header's newline.
   if (env.items.length > 0 || env.headerEndsAtEof !== true) chunks.push(NEWLINE);
   env.items.forEach((item, index) => pushItem(chunks, item, index === env.items.length - 1));
-  return concat(chunks);
+  return concatBytes(chunks);
 }
 
 /**
@@ -90,7 +90,7 @@ function encodeJson(value: JsonObject): Uint8Array {
 }
 
 /** One fresh buffer (typed `ArrayBuffer`-backed so it is a valid `fetch` body as is). */
-function concat(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   let size = 0;
   for (const chunk of chunks) size += chunk.length;
   const out = new Uint8Array(size);

@@ -4,6 +4,7 @@
  * limit instead of inflating a bomb into memory.
  */
 import * as zlib from 'node:zlib';
+import { concatBytes } from '../envelope/serialize.ts';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaError } from '../shared/errors.ts';
 
 type Decoder = (input: Uint8Array, maxOutputLength: number) => Uint8Array;
@@ -82,7 +83,7 @@ export async function readBody(request: Request, maxBytes: number): Promise<Uint
     // The client went away mid-upload: its fault, nothing stored, and no answer will reach it.
     throw new BadRequestError('incomplete request body: the client closed the connection before sending all of it', [(error as Error).message]);
   }
-  return concatBytes(chunks, total);
+  return chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
 }
 
 // --- internal ---
@@ -91,13 +92,3 @@ function isTooLarge(error: unknown): boolean {
   return (error as { code?: string })?.code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
 }
 
-function concatBytes(chunks: Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0]!;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
-}
