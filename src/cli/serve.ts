@@ -10,17 +10,21 @@ import { openDbFromArgs } from './database.ts';
 import { bool, defineCommand, int, str } from './command.ts';
 import { DB_FLAG } from './shared-flags.ts';
 import { createServeReplays, parseServeReplayArgs, SERVE_REPLAY_FLAGS } from './serve-replay.ts';
+import { createServeForwarding, parseServeForwardArgs, SERVE_FORWARD_FLAGS } from './serve-forward.ts';
 
 export const DEFAULT_PORT = 3001;
 
 export const serveCommand = defineCommand({
   name: 'serve',
   summary: 'Run the capture server: point Sentry SDK DSNs at it and every request is stored.',
-  usage: 'undertaker serve [--host HOST] [--port PORT] [--db PATH] [--keys KEY,KEY]',
+  usage: 'undertaker serve [--host HOST] [--port PORT] [--db PATH] [--keys KEY,KEY] [--forward PROJECT=DSN [--forward-mode PROJECT=MODE]]',
   description:
     'SDKs use a DSN like http://<public key>@HOST:PORT/<project id>. Every Sentry ingest endpoint (envelope,\n' +
     'store, minidump, security/CSP, NEL, Unreal, cron) is accepted behind any path prefix, with\n' +
-    'gzip/deflate/br/zstd bodies, browser CORS and a tunnel path. Relay\'s size limits apply (see --limits-file).',
+    'gzip/deflate/br/zstd bodies, browser CORS and a tunnel path. Relay\'s size limits apply (see --limits-file).\n' +
+    'Per project, captures can also be forwarded to an upstream Sentry (--forward): the SDK gets its 200 once\n' +
+    'the capture and its outbox row are committed; a background loop delivers the outbox in order per project,\n' +
+    'with backoff and the upstream\'s rate limits. /health reports the outbox depth, oldest age and shed count.',
   flags: {
     host: { type: 'string', value: 'HOST', description: 'Address to bind; use 0.0.0.0 to accept other machines', env: 'UNDERTAKER_HOST', default: '127.0.0.1' },
     port: { type: 'string', short: 'p', value: 'PORT', description: 'Port to listen on; 0 picks a free one', env: 'UNDERTAKER_PORT', default: String(DEFAULT_PORT) },
@@ -32,11 +36,15 @@ export const serveCommand = defineCommand({
     'admin-token': { type: 'string', value: 'TOKEN', description: 'Token the page and /api require (bearer header or /login); on a non-loopback --host without one, a random token is generated and printed', env: 'UNDERTAKER_ADMIN_TOKEN' },
     quiet: { type: 'boolean', short: 'q', description: 'Log warnings and errors only' },
     ...SERVE_REPLAY_FLAGS,
+    ...SERVE_FORWARD_FLAGS,
   },
   examples: [
     'undertaker serve',
     'undertaker serve --port 9000 --db /var/lib/undertaker/capture.db',
     'UNDERTAKER_HOST=0.0.0.0 undertaker serve --keys 0123456789abcdef0123456789abcdef',
+    'undertaker serve --forward 1=https://<key>@o1.ingest.sentry.io/42            # record and forward project 1',
+    'undertaker serve --forward 2=https://<key>@o1.ingest.sentry.io/43 --forward-mode 2=forward   # pass through only',
+    'undertaker serve --forward-config forward.yaml --drain-timeout 30s',
   ],
   async run(args, io) {
     const port = int(args, 'port', { min: 0, max: 65535 })!;
@@ -51,9 +59,11 @@ export const serveCommand = defineCommand({
     const admin = resolveAdminToken(host, str(args, 'admin-token'));
     const logger = createLogger(bool(args, 'quiet') ? 'warn' : 'info', (line) => io.stderr(`${line}\n`));
     const replaySettings = parseServeReplayArgs(args);
+    const forwardSettings = parseServeForwardArgs(args);
     const store = await openDbFromArgs(args, { mustExist: false });
     const counting = countCaptures(store);
     const replays = createServeReplays(replaySettings, { store, dbPath: str(args, 'db')!, logger });
+    const forwarding = createServeForwarding(forwardSettings, { store, logger, fingerprint: replays.fingerprint });
     const limits = { maxEnvelopeBytes: configured.maxEnvelopeSize, maxEventBytes: configured.maxEventSize, maxRequestBytes: configured.maxRequestSize, limits: configured };
     const app = createApp({
       store: counting.store,
@@ -61,7 +71,8 @@ export const serveCommand = defineCommand({
       adminToken: admin.token,
       replays: replays.service,
       storeFingerprint: replays.fingerprint,
-      ingest: { ...limits, tunnelPath, allowedKeys: keys ? new Set(keys.split(',').map((k) => k.trim()).filter(Boolean)) : undefined },
+      health: () => ({ outbox: forwarding.forwarder.health() }),
+      ingest: { ...limits, tunnelPath, forwarding: forwardSettings.routes, allowedKeys: keys ? new Set(keys.split(',').map((k) => k.trim()).filter(Boolean)) : undefined },
     });
     let server;
     try {
@@ -79,10 +90,12 @@ export const serveCommand = defineCommand({
     logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${dsnHost}:${server.port}/1`);
     const activity = startActivityLog(counting, logger);
     replays.startSchedule({ host, port: server.port });
+    await forwarding.start();
     await new Promise<void>((resolve) => io.onStop(resolve));
     logger.info('shutting down: finishing in-flight requests and replays');
     await replays.stop();
     await server.stop();
+    await forwarding.stop();
     activity.stop();
     await store.close();
     return 0;

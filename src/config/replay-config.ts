@@ -16,7 +16,7 @@ function oneOrMany<T extends z.ZodType>(item: T) {
 
 const KEY = z.string().regex(/^[0-9a-f]{32}$/i, 'expected a 32-hex public key');
 const PROJECT = z.number().int().nonnegative();
-const DSN = z.string().superRefine((value, ctx) => {
+export const DSN = z.string().superRefine((value, ctx) => {
   try {
     parseDsn(value);
   } catch (error) {

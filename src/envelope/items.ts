@@ -2,7 +2,7 @@
  * The per-item index of an envelope: position, type, payload size, content type and
  * the ids each item carries, so items can be queried without re-parsing bodies.
  */
-import { parseJsonPayload } from './parse.ts';
+import { type PayloadReader, parseJsonPayload } from './parse.ts';
 import type { Envelope, EnvelopeItem, JsonObject } from './types.ts';
 
 export interface ItemIndexEntry {
@@ -28,15 +28,15 @@ export const KNOWN_ITEM_TYPES: ReadonlySet<string> = new Set([
 /** Binary or opaque payloads that are never decoded for ids. */
 const OPAQUE_TYPES = new Set(['attachment', 'replay_recording', 'replay_video', 'unreal_report', 'statsd', 'form_data']);
 
-export function indexItems(env: Envelope): ItemIndexEntry[] {
-  return env.items.map((item, position) => indexItem(item, position, env.header));
+export function indexItems(env: Envelope, readJson: PayloadReader = parseJsonPayload): ItemIndexEntry[] {
+  return env.items.map((item, position) => indexItem(item, position, env.header, readJson));
 }
 
 // --- internal ---
 
-function indexItem(item: EnvelopeItem, position: number, header: JsonObject): ItemIndexEntry {
+function indexItem(item: EnvelopeItem, position: number, header: JsonObject, readJson: PayloadReader): ItemIndexEntry {
   const type = typeof item.header.type === 'string' ? item.header.type : '';
-  const json = OPAQUE_TYPES.has(type) ? null : parseJsonPayload(item);
+  const json = OPAQUE_TYPES.has(type) ? null : readJson(item);
   const ids = collectIds(type, json, item, header);
   return {
     position,

@@ -99,6 +99,22 @@ export function parseJsonPayload(item: Pick<EnvelopeItem, 'payload'>): JsonObjec
   }
 }
 
+/** Reads an item's JSON payload: `parseJsonPayload`, or a memo of it shared by several readers. */
+export type PayloadReader = (item: Pick<EnvelopeItem, 'payload'>) => JsonObject | null;
+
+/**
+ * A `parseJsonPayload` that parses each payload at most once: capture reads every payload for the
+ * summary, the item index and the newest timestamp. Readers must treat the objects as read-only.
+ */
+export function createPayloadReader(): PayloadReader {
+  const memo = new Map<Uint8Array, JsonObject | null>();
+  return (item) => {
+    let json = memo.get(item.payload);
+    if (json === undefined) memo.set(item.payload, (json = parseJsonPayload(item)));
+    return json;
+  };
+}
+
 /** True for a plain JSON object (not null, not an array). */
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

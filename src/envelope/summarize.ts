@@ -4,7 +4,7 @@
  */
 import { normalizeEventId } from './event-id.ts';
 import { crashEventJson } from './minidump.ts';
-import { isJsonObject, parseJsonPayload } from './parse.ts';
+import { isJsonObject, type PayloadReader, parseJsonPayload } from './parse.ts';
 import type { Envelope, EnvelopeSummary, JsonObject } from './types.ts';
 
 /** Item types whose JSON payload feeds the summary; attachments and recordings are never decoded. */
@@ -46,9 +46,9 @@ interface Parts {
  * Summarises an envelope: the transaction or event item is the main payload, else the first
  * item in a fixed priority order (replay, session, check-in, log, …); header-only is 'empty'.
  */
-export function summarizeEnvelope(env: Envelope): EnvelopeSummary {
+export function summarizeEnvelope(env: Envelope, readJson: PayloadReader = parseJsonPayload): EnvelopeSummary {
   const header = isJsonObject(env.header) ? env.header : {};
-  const items = (Array.isArray(env.items) ? env.items : []).map(viewItem);
+  const items = (Array.isArray(env.items) ? env.items : []).map((item) => viewItem(item, readJson));
   const crash = crashKind(env, items);
   if (crash) {
     const summary = buildSummary({ header, items, main: crashEventJson(env) ?? {}, mainType: 'error' });
@@ -78,9 +78,9 @@ export function summarizeStoreEvent(event: JsonObject): EnvelopeSummary {
 
 // --- internal ---
 
-function viewItem(item: Envelope['items'][number]): ItemView {
+function viewItem(item: Envelope['items'][number], readJson: PayloadReader): ItemView {
   const type = str(item?.header?.type) ?? '';
-  return { type, json: JSON_ITEM_TYPES.has(type) ? parseJsonPayload(item) : null };
+  return { type, json: JSON_ITEM_TYPES.has(type) ? readJson(item) : null };
 }
 
 /** The crash item that makes this envelope an error without an event item, or null. */

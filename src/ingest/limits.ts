@@ -19,7 +19,7 @@ export const DEFAULT_LIMITS: Readonly<IngestLimits> = Object.freeze({
 const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, kib: 1024, mb: 1e6, mib: 1024 ** 2, gb: 1e9, gib: 1024 ** 3 };
 
 /** A byte count: a positive integer, or text such as `"10MiB"`, `"100 KB"` (KB = 1000, KiB = 1024). */
-const byteSize = z.unknown().transform((value, ctx) => {
+export const byteSize = z.unknown().transform((value, ctx) => {
   const bytes = typeof value === 'number' ? value : typeof value === 'string' ? parseSize(value) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes <= 0) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is not a size; write a positive byte count or a number with B, KB, KiB, MB, MiB, GB or GiB` });

@@ -8,12 +8,13 @@ import { mintEventId, normalizeEventId } from '../envelope/event-id.ts';
 import { indexItems } from '../envelope/items.ts';
 import { checkEnvelopeLimits, DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits, limitViolationDetail } from '../envelope/limits.ts';
 import { minidumpEnvelope } from '../envelope/minidump.ts';
-import { parseEnvelope } from '../envelope/parse.ts';
+import { createPayloadReader, type PayloadReader, parseEnvelope } from '../envelope/parse.ts';
 import { isNelMime, isSecurityMime, mediaType } from '../envelope/reports.ts';
 import { decodeStoreBody } from '../envelope/store-body.ts';
 import { envelopeFromStored, storeEventEnvelope } from '../envelope/stored.ts';
 import { summarizeEnvelope, summarizeStoreEvent } from '../envelope/summarize.ts';
 import { ASSIGNED_EVENT_ID, type Envelope, type EnvelopeSummary } from '../envelope/types.ts';
+import { type ForwardRoutes, outboxEntry } from '../forward/entry.ts';
 import { newestTimestamp } from '../replay/rewrite.ts';
 import { AuthError, BadRequestError, EnvelopeParseError, PayloadTooLargeError, UnsupportedMediaError } from '../shared/errors.ts';
 import type { IngestEndpoint, Store } from '../store/index.ts';
@@ -22,6 +23,8 @@ import type { SentryAuth } from './auth.ts';
 export interface IngestOptions {
   /** When set, only these public keys may submit; others get 401. */
   allowedKeys?: ReadonlySet<string>;
+  /** Forwarding modes per source (forward/entry.ts); without them everything is only recorded. */
+  forwarding?: ForwardRoutes;
 }
 
 export interface IngestDeps {
@@ -51,7 +54,9 @@ export interface IngestResult {
 export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<IngestResult> {
   const limits = deps.limits ?? DEFAULT_ENVELOPE_LIMITS;
   const meta = { ...req.requestMeta };
-  const parsed = convert(req, meta, limits);
+  // One parse of each JSON payload, shared by the summary, the item index and the newest timestamp.
+  const readJson = createPayloadReader();
+  const parsed = convert(req, meta, limits, readJson);
   const auth = req.auth ?? authFromEnvelopeDsn(parsed.dsnSource);
   const projectId = req.projectId ?? projectFromBody(parsed);
   checkKey(deps.options, auth);
@@ -63,10 +68,11 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
     projectId,
     publicKey: auth?.publicKey ?? null,
     summary: parsed.summary,
-    eventTs: toMs(newestTimestamp(parsed.envelope)),
-    items: indexItems(parsed.envelope),
+    eventTs: toMs(newestTimestamp(parsed.envelope, readJson)),
+    items: indexItems(parsed.envelope, readJson),
     requestMeta: { ...meta, ...(auth ? { auth_carrier: auth.carrier } : {}), ...(auth?.client ? { sentry_client: auth.client } : {}) },
     body: req.body,
+    forward: outboxEntry(deps.options.forwarding, projectId, { ...parsed, body: req.body, itemTypes: parsed.summary.itemTypes }),
   });
   return { rowId, eventId: parsed.summary.eventId };
 }
@@ -87,17 +93,17 @@ interface Converted {
 /** Endpoints whose envelope gets an event id from Relay rather than from the client. */
 const ASSIGNS_EVENT_ID = new Set<IngestEndpoint>(['minidump', 'security', 'nel', 'unreal', 'cron']);
 
-function convert(req: IngestRequest, meta: Record<string, string>, limits: EnvelopeLimits): Converted {
+function convert(req: IngestRequest, meta: Record<string, string>, limits: EnvelopeLimits, readJson: PayloadReader): Converted {
   if (req.endpoint === 'envelope' || (req.endpoint === 'store' && mediaType(req.contentType) === 'application/x-sentry-envelope')) {
     const envelope = parseEnvelopeBody(req.body);
-    return { endpoint: 'envelope', envelope, summary: summarizeEnvelope(envelope), dsnSource: envelope };
+    return { endpoint: 'envelope', envelope, summary: summarizeEnvelope(envelope, readJson), dsnSource: envelope };
   }
   if (req.endpoint === 'store') return convertStore(req.body, meta, limits);
   if (req.endpoint === 'security' && !isSecurityMime(req.contentType)) throw unsupportedType(req, 'application/csp-report, application/json, application/expect-ct-report[+json], application/expect-staple-report');
   if (req.endpoint === 'nel' && !isNelMime(req.contentType)) throw unsupportedType(req, 'application/reports+json, application/json');
   if (ASSIGNS_EVENT_ID.has(req.endpoint)) meta[ASSIGNED_EVENT_ID] = mintEventId();
   const envelope = req.endpoint === 'minidump' ? minidumpEnvelope(req.body, meta, limits.maxAttachmentSize) : envelopeFromStored(req.endpoint, req.body, meta);
-  return { endpoint: req.endpoint, envelope, summary: summarizeEnvelope(envelope), dsnSource: null };
+  return { endpoint: req.endpoint, envelope, summary: summarizeEnvelope(envelope, readJson), dsnSource: null };
 }
 
 function convertStore(body: Uint8Array, meta: Record<string, string>, limits: EnvelopeLimits): Converted {

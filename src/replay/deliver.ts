@@ -8,7 +8,7 @@ import { serializeEnvelope } from '../envelope/serialize.ts';
 import { envelopeFromStored } from '../envelope/stored.ts';
 import type { Envelope } from '../envelope/types.ts';
 import type { EnvelopeRecord, ReplayOutcomeKind } from '../store/index.ts';
-import type { IdMap } from './ids.ts';
+import type { IdMapper } from './ids.ts';
 import { RateLimitState } from './rate-limits.ts';
 import type { DeliveryOutcome } from './recorder.ts';
 import { rewriteEnvelope, traceIdOf } from './rewrite.ts';
@@ -25,7 +25,7 @@ export interface Destination {
 }
 
 export interface DeliveryContext {
-  ids: IdMap;
+  ids: IdMapper;
   shape?: Shaper;
   dryRun: boolean;
   now: () => number;
@@ -56,7 +56,7 @@ export async function deliver(record: EnvelopeRecord, dest: Destination, deltaSe
     oldEventId: record.eventId,
     deltaSeconds,
   };
-  // Rewrite first, before any await: ids are minted in the run's order, so a seed reproduces them.
+  // Rewrite first, before any await, so a seeded run with the same clock reproduces the bytes.
   let env: Envelope;
   try {
     env = rewriteEnvelope(envelopeFromStored(record.endpoint, record.body, record.requestMeta), {

@@ -85,8 +85,16 @@ export function normalizeId(value: string): string | null {
   return null;
 }
 
+/** What a rewrite needs of an id map: map an id (minting on first sight) and look one up. */
+export interface IdMapper {
+  map(value: string): string;
+  map(value: unknown): unknown;
+  get(old: string): string | undefined;
+}
+
 /**
- * The old→new identifier map of one replay run. Keys are normalised (lowercase, no dashes),
+ * An old→new identifier map kept as a table (inspectable: `entries()`; runs use DerivedIdMap, which
+ * holds nothing per id). Keys are normalised (lowercase, no dashes),
  * so `ABC…`, `abc…` and `abc-…` all map to the same new id; the output keeps the input's
  * shape (dashed or not, upper or lower case). 32-hex and UUID ids get 32-hex ids, 16-hex
  * span ids get 16-hex ids. Strings that are not id-shaped, and all-zero ids, pass through.
@@ -136,6 +144,43 @@ export class IdMap {
     this.#map.set(key, fresh);
     this.#used.add(fresh);
     return fresh;
+  }
+}
+
+/**
+ * A run's id map without a table: each new id is an HMAC-SHA256 of the old one under a key minted
+ * once per run (from the seed when given), so ids that were linked stay linked however far apart
+ * they are, and a run over millions of envelopes keeps nothing per id. Same shapes as IdMap; two
+ * old ids share a new one only by chance (2^-122 for 32-hex ids, 2^-64 for span ids).
+ */
+export class DerivedIdMap implements IdMapper {
+  readonly #key: string;
+
+  constructor(minter: IdMinter = createIdMinter()) {
+    this.#key = minter.mintUuidHex() + minter.mintUuidHex();
+  }
+
+  map(value: string): string;
+  map(value: unknown): unknown;
+  map(value: unknown): unknown {
+    if (typeof value !== 'string') return value;
+    const key = normalizeId(value);
+    return key === null ? value : formatLike(this.#derive(key), value);
+  }
+
+  get(old: string): string | undefined {
+    const key = normalizeId(old);
+    return key === null ? undefined : this.#derive(key);
+  }
+
+  #derive(key: string): string {
+    const digest = new Bun.CryptoHasher('sha256', this.#key).update(key).digest();
+    if (key.length === 16) return toHex(digest.subarray(0, 8));
+    const bytes = digest.subarray(0, 16);
+    // Version 4 and RFC 4122 variant bits, as minted ids have.
+    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+    return toHex(bytes);
   }
 }
 

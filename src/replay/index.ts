@@ -1,5 +1,5 @@
 /** Replay rewriting: id re-minting, timestamp shifting and per-item envelope rewrite (pure, no I/O). */
-export { createIdMinter, cryptoRandom, IdMap, normalizeId, seededRandom } from './ids.ts';
+export { createIdMinter, cryptoRandom, DerivedIdMap, IdMap, normalizeId, seededRandom } from './ids.ts';
 export type { IdMinter, RandomSource } from './ids.ts';
 export {
   parseMillisTimestamp,

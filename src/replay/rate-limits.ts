@@ -39,7 +39,12 @@ export class RateLimitState {
   }
 
   check(itemTypes: readonly string[], now: number): LimitCheck {
-    const categories = [...new Set(itemTypes.map(itemCategory))];
+    return this.checkCategories(itemTypes.map(itemCategory), now);
+  }
+
+  /** As `check`, for data categories already mapped from item types (the forwarding outbox stores those). */
+  checkCategories(dataCategories: readonly string[], now: number): LimitCheck {
+    const categories = [...new Set(dataCategories)];
     const limited = categories.filter((c) => isRateLimited(this.#limits, c as DataCategory, now));
     return { limited, until: limited.reduce((max, c) => Math.max(max, disabledUntil(this.#limits, c as DataCategory)), 0) };
   }

@@ -43,9 +43,11 @@ export class OutcomeRecorder {
     else if (o.outcome === 'rate_limited') c.rateLimited++;
     else if (o.outcome === 'skipped') c.skipped++;
     if (o.attempts > 0) c.sent++;
+    this.onOutcome?.(o);
+    // Without a history row nothing is written, so nothing is kept either (a long run stays flat).
+    if (!this.history) return;
     const { mainType: _m, title: _t, deltaSeconds: _d, ...row } = o;
     this.#pending.push(row);
-    this.onOutcome?.(o);
     if (this.#pending.length >= FLUSH_EVERY) void this.flush();
   }
 

@@ -3,8 +3,9 @@
  * every absolute timestamp moved by one delta, DSN/DSC pointed at the destination.
  */
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+import type { PayloadReader } from '../envelope/parse.ts';
 import type { Envelope, EnvelopeItem, JsonObject } from '../envelope/types.ts';
-import type { IdMap } from './ids.ts';
+import type { IdMapper } from './ids.ts';
 import type { Shaper } from './shaping.ts';
 import { normalizeId } from './ids.ts';
 import { parseMillisTimestamp, parseTimestamp, shiftMillisTimestamp, shiftTimestamp } from './time.ts';
@@ -13,7 +14,7 @@ export interface RewriteContext {
   /** Seconds added to every absolute timestamp. */
   deltaSeconds: number;
   /** The run's old→new id map, shared by every envelope of the run. */
-  ids: IdMap;
+  ids: IdMapper;
   destination: { publicKey: string; dsn: string };
   /** Real send time, written to the envelope header's `sent_at`. */
   sentAt: Date;
@@ -365,10 +366,19 @@ export function rewriteEnvelope(env: Envelope, ctx: RewriteContext): Envelope {
   return { ...env, header: rewriteHeader(env.header, ctx), rawHeader: undefined, items };
 }
 
-/** The newest absolute timestamp (epoch seconds) in the envelope's items, ignoring `sent_at`. */
-export function newestTimestamp(env: Envelope): number | null {
+/**
+ * The newest absolute timestamp (epoch seconds) in the envelope's items, ignoring `sent_at`.
+ * `readJson` lets capture share the payloads it already parsed; the collector only reads them.
+ */
+export function newestTimestamp(env: Envelope, readJson?: PayloadReader): number | null {
   const collector = new NewestCollector();
-  for (const item of env.items) visitItem(item, collector);
+  for (const item of env.items) {
+    const walk = readJson && typeof item.header.type === 'string' ? JSON_WALKERS[item.header.type] : undefined;
+    const json = walk ? readJson!(item) : null;
+    // Payloads the shared reader rejects (not an object, a BOM) take the walker's own path, as before.
+    if (walk && json) walk(json, collector);
+    else visitItem(item, collector);
+  }
   return collector.newest;
 }
 

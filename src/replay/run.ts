@@ -1,23 +1,25 @@
 /**
- * One replay run: select and route stored envelopes (a first pass over index rows, no bodies),
- * plan send times and time deltas (timing.ts), then stream bodies in pages, rewriting and sending
- * each to its destinations through the dispatcher; rate-limited envelopes are retried once their
- * limit has passed, within the wait budget. Memory stays flat in the number of envelopes' bodies.
+ * One replay run: survey and route stored envelopes (a first pass over index rows, no bodies,
+ * keeping only totals), then walk the selection again page by page: plan each envelope's send
+ * time and time delta (timing.ts, selection.ts), load the page's bodies, rewrite and send each to
+ * its destinations through the dispatcher; rate-limited envelopes are retried once their limit
+ * has passed, within the wait budget. Memory stays flat in the number of envelopes.
  */
 import { dsnToString } from '../envelope/dsn.ts';
 import { ConfigError } from '../shared/errors.ts';
-import type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow, ReplayCounts, Store } from '../store/index.ts';
+import type { EnvelopeFilter, EnvelopeRecord, ReplayCounts, Store } from '../store/index.ts';
 import { createDestination, type DeliveryContext, type Destination, deliver } from './deliver.ts';
 import { assertNotOwnCapture, type GuardOptions, selfReplayMessage } from './guard.ts';
-import { createIdMinter, IdMap } from './ids.ts';
+import { createIdMinter, DerivedIdMap } from './ids.ts';
 import { type Clock, createDispatcher, type Dispatcher } from './pacing.ts';
 import type { RateLimitState } from './rate-limits.ts';
 import { type DeliveryOutcome, OutcomeRecorder } from './recorder.ts';
 import { DEFAULT_LEAD_SECONDS } from './rewrite.ts';
-import type { Route, Router } from './routing.ts';
+import type { Router } from './routing.ts';
+import { selectedPages, selectionFilter, type Survey, surveySelection, TraceTimings } from './selection.ts';
 import { createRetryBudget } from './sender.ts';
 import { createShaper, type Shaping } from './shaping.ts';
-import { type Pacing, type PlanEntry, planDeltas, planOffsets } from './timing.ts';
+import { createOffsetPlanner, groupDelta, type Pacing } from './timing.ts';
 
 /** Everything a run needs to know, resolved and validated (see options.ts). */
 export interface ReplayPlan {
@@ -71,7 +73,8 @@ const PAGE = 200;
 const RETRIES_PER_RUN = 100;
 
 interface Held {
-  index: number;
+  id: number;
+  delta: number;
   dest: Destination;
   until: number;
   holds: number;
@@ -82,10 +85,7 @@ interface RunState {
   deps: ReplayDeps;
   plan: ReplayPlan;
   ctx: DeliveryContext;
-  entries: Selected[];
-  routes: Route[];
-  offsets: number[];
-  deltas: number[];
+  survey: Survey;
   startMs: number;
   stop: AbortController;
   dispatcher: Dispatcher;
@@ -98,17 +98,15 @@ interface RunState {
 export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<ReplayReport> {
   const startMs = deps.clock.now();
   if (!plan.dryRun && !plan.force && deps.guard) await assertNotOwnCapture(plan.router.destinations, deps.guard);
-  const { entries, routes, unrouted } = await selectEntries(deps.store, plan);
-  const offsets = planOffsets(entries, plan.pacing);
-  const deltas = planDeltas(entries, offsets, plan.pacing, startMs, plan.leadSeconds ?? DEFAULT_LEAD_SECONDS);
-  deps.onPlanned?.(routes.reduce((n, r) => n + r.destinations.length, 0));
+  const survey = await surveySelection(deps.store, plan.filter, plan.router);
+  deps.onPlanned?.(survey.deliveries);
   const stop = new AbortController();
   deps.signal?.addEventListener('abort', () => stop.abort(), { once: true });
   if (deps.signal?.aborted) stop.abort();
   const state: RunState = {
-    deps, plan, entries, routes, offsets, deltas, startMs, stop,
+    deps, plan, survey, startMs, stop,
     ctx: {
-      ids: new IdMap(plan.seed !== undefined ? createIdMinter(plan.seed) : createIdMinter()),
+      ids: new DerivedIdMap(plan.seed !== undefined ? createIdMinter(plan.seed) : createIdMinter()),
       shape: createShaper(plan.shaping, new Date(startMs)),
       dryRun: plan.dryRun,
       now: () => deps.clock.now(),
@@ -118,7 +116,7 @@ export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<Rep
     destinations: destinationsFor(plan.router, deps),
     held: [],
   };
-  state.recorder.counts.selected = entries.length;
+  state.recorder.counts.selected = survey.totals.count;
   await sendAll(state);
   await retryHeld(state);
   await state.recorder.flush();
@@ -126,7 +124,7 @@ export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<Rep
   return {
     ...state.recorder.counts,
     runId: deps.runId ?? null,
-    unrouted,
+    unrouted: survey.unrouted,
     destinations: plan.router.destinations.map((d) => dsnToString(d)),
     dryRun: plan.dryRun,
     stopped: stop.signal.aborted,
@@ -134,37 +132,6 @@ export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<Rep
 }
 
 // --- internal ---
-
-interface Selected extends PlanEntry {
-  id: number;
-}
-
-/** First pass: index rows only, in capture order; routing decides what is in the run. */
-async function selectEntries(store: Store, plan: ReplayPlan): Promise<{ entries: Selected[]; routes: Route[]; unrouted: number }> {
-  const entries: Selected[] = [];
-  const routes: Route[] = [];
-  let unrouted = 0;
-  const limit = plan.filter.limit ?? Number.POSITIVE_INFINITY;
-  let afterId = plan.filter.afterId;
-  while (entries.length < limit) {
-    const rows: EnvelopeRow[] = await store.listEnvelopes({ ...plan.filter, order: 'asc', afterId, limit: 1000 });
-    for (const row of rows) {
-      const route = plan.router.route(row);
-      if (!route) {
-        unrouted++;
-        continue;
-      }
-      entries.push({ id: row.id, receivedAt: row.receivedAt, newestMs: row.eventTs ?? row.receivedAt, group: row.traceId ?? `#${row.id}` });
-      routes.push(route);
-      if (entries.length >= limit) break;
-    }
-    const last = rows[rows.length - 1]?.id;
-    // A page that does not move forward would loop for ever: stop instead.
-    if (rows.length < 1000 || last === undefined || (afterId !== undefined && last <= afterId)) break;
-    afterId = last;
-  }
-  return { entries, routes, unrouted };
-}
 
 async function loadBodies(store: Store, ids: number[]): Promise<Map<number, EnvelopeRecord>> {
   const out = new Map<number, EnvelopeRecord>();
@@ -203,10 +170,10 @@ function rateLimited(record: EnvelopeRecord, dest: Destination, deltaSeconds: nu
 }
 
 /** One delivery of one envelope to one destination, as a dispatcher job; `holds` counts earlier holds. */
-function deliveryJob(state: RunState, record: EnvelopeRecord, index: number, dest: Destination, holds: number) {
+function deliveryJob(state: RunState, record: EnvelopeRecord, delta: number, dest: Destination, holds: number) {
   const { recorder, plan, deps } = state;
   return async () => {
-    const result = await deliver(record, dest, state.deltas[index]!, state.ctx);
+    const result = await deliver(record, dest, delta, state.ctx);
     if (result.send) recorder.response(result.send.status);
     if (result.send?.undertakerStore && result.send.undertakerStore === deps.guard?.storeFingerprint && !plan.force) {
       state.fatal ??= new ConfigError(selfReplayMessage(dest.dsn, 'the Undertaker there stores into the database this replay reads'));
@@ -216,23 +183,31 @@ function deliveryJob(state: RunState, record: EnvelopeRecord, index: number, des
       const waited = holds > 0 && result.outcome.outcome === 'accepted';
       return recorder.record(waited ? { ...result.outcome, reason: `sent after waiting for a rate limit (attempt ${holds + 1})` } : result.outcome);
     }
-    if (holds + 1 < MAX_HOLDS) return void state.held.push({ index, dest, until: result.until, holds: holds + 1 });
-    recorder.record(rateLimited(record, dest, state.deltas[index]!, deps.clock.now(), holds + 1, result.categories));
+    if (holds + 1 < MAX_HOLDS) return void state.held.push({ id: record.id, delta, dest, until: result.until, holds: holds + 1 });
+    recorder.record(rateLimited(record, dest, delta, deps.clock.now(), holds + 1, result.categories));
   };
 }
 
-/** The main pass, in plan order; bodies are read one page at a time. */
+/** The main pass, in plan order: each page's send offsets, time deltas and bodies, then its sends. */
 async function sendAll(state: RunState): Promise<void> {
-  const { entries, stop, dispatcher } = state;
-  for (let from = 0; from < entries.length && !stop.signal.aborted; from += PAGE) {
-    const page = entries.slice(from, from + PAGE);
-    const bodies = await loadBodies(state.deps.store, page.map((e) => e.id));
-    for (const [k, entry] of page.entries()) {
-      const record = bodies.get(entry.id);
-      if (!record) continue; // deleted since the plan was made
-      for (const dsn of state.routes[from + k]!.destinations) {
+  const { deps, plan, survey, stop, dispatcher } = state;
+  const offsetOf = createOffsetPlanner(survey.totals, plan.pacing);
+  const traces = new TraceTimings(deps.store, selectionFilter(plan.filter, survey), plan.router);
+  const lead = plan.leadSeconds ?? DEFAULT_LEAD_SECONDS;
+  let k = 0;
+  for await (const page of selectedPages(deps.store, plan.filter, plan.router, survey, PAGE)) {
+    if (stop.signal.aborted) break;
+    await traces.prepare(page.map((s) => s.row));
+    const bodies = await loadBodies(deps.store, page.map((s) => s.row.id));
+    for (const { row, route } of page) {
+      // Every selected envelope takes its place in the plan, even one deleted since the survey.
+      const offset = offsetOf(k++, row.receivedAt);
+      const delta = groupDelta(traces.timing(row, offset), survey.totals, plan.pacing, state.startMs, lead);
+      const record = bodies.get(row.id);
+      if (!record) continue;
+      for (const dsn of route.destinations) {
         const dest = state.destinations.get(dsnToString(dsn, true))!;
-        if (!(await dispatcher.start(state.startMs + state.offsets[from + k]!, deliveryJob(state, record, from + k, dest, 0)))) break;
+        if (!(await dispatcher.start(state.startMs + offset, deliveryJob(state, record, delta, dest, 0)))) break;
       }
     }
   }
@@ -256,9 +231,9 @@ async function retryHeld(state: RunState): Promise<void> {
     if (stop.signal.aborted) break;
     const due = held.splice(0, held.findLastIndex((h) => h.until <= clock.now()) + 1);
     for (const [i, h] of due.entries()) {
-      const record = await deps.store.getEnvelope(state.entries[h.index]!.id);
+      const record = await deps.store.getEnvelope(h.id);
       if (!record) continue;
-      if (!(await dispatcher.start(clock.now(), deliveryJob(state, record, h.index, h.dest, h.holds)))) {
+      if (!(await dispatcher.start(clock.now(), deliveryJob(state, record, h.delta, h.dest, h.holds)))) {
         held.push(...due.slice(i));
         break;
       }
@@ -266,9 +241,9 @@ async function retryHeld(state: RunState): Promise<void> {
     await dispatcher.drain();
   }
   for (const h of held.splice(0)) {
-    const record = await deps.store.getEnvelope(state.entries[h.index]!.id);
+    const record = await deps.store.getEnvelope(h.id);
     if (!record) continue;
     const limited = h.dest.limits.check(record.itemTypes, clock.now()).limited;
-    state.recorder.record(rateLimited(record, h.dest, state.deltas[h.index]!, clock.now(), h.holds, limited));
+    state.recorder.record(rateLimited(record, h.dest, h.delta, clock.now(), h.holds, limited));
   }
 }

@@ -80,21 +80,21 @@ export function createSender(opts: SenderOptions): Sender {
   };
 }
 
-// --- internal ---
-
 const NO_LIMITS: RateLimitHeaders = { rateLimits: null, retryAfter: null };
 
-async function attemptOnce(
+/** One POST, never thrown: a network error (or an abort through `signal`) comes back with status null. */
+export async function attemptOnce(
   doFetch: typeof fetch,
   url: string,
-  req: { headers: Record<string, string>; payload: Uint8Array; attempt: number; timeoutMs: number },
+  req: { headers: Record<string, string>; payload: Uint8Array; attempt: number; timeoutMs: number; signal?: AbortSignal },
 ): Promise<SendOutcome> {
   try {
+    const timeout = AbortSignal.timeout(req.timeoutMs);
     const res = await doFetch(url, {
       method: 'POST',
       headers: req.headers,
       body: req.payload as Uint8Array<ArrayBuffer>,
-      signal: AbortSignal.timeout(req.timeoutMs),
+      signal: req.signal ? AbortSignal.any([timeout, req.signal]) : timeout,
     });
     const text = (await res.text()).slice(0, 500);
     return {

@@ -1,6 +1,8 @@
 /**
  * When each envelope is sent (pacing plan) and how far its timestamps move (time plan).
- * Pure: the run hands in the selected envelopes' receive times and trace groups.
+ * Pure: the run hands in the selected envelopes' receive times and trace groups, either as arrays
+ * (planOffsets, planDeltas) or one entry at a time (totals, offset planner, groupDelta), so a run
+ * over millions of envelopes plans without holding them.
  *
  * Time rule (one delta per trace group, so a trace stays linked; whole seconds):
  * - pace "now" without --spread: the run's newest timestamp lands `lead` s before the run's start;
@@ -29,45 +31,89 @@ export interface Pacing {
   spreadMs?: number;
 }
 
-/** Planned send offset (ms after the run's start) of each entry, in entry order. */
-export function planOffsets(entries: readonly PlanEntry[], pacing: Pacing): number[] {
-  const n = entries.length;
-  if (n === 0) return [];
+/**
+ * What the plan needs to know about the whole selection before the first send. A run gathers it
+ * in one streaming pass (`addToTotals` in entry order), so no per-entry state is kept.
+ */
+export interface PlanTotals {
+  count: number;
+  /** Receive time of the first entry. */
+  firstReceivedAt: number;
+  /** Latest receive time of any entry. */
+  lastReceivedAt: number;
+  /** The newest `newestMs` of any entry (the run's newest timestamp). */
+  newestMs: number;
+}
+
+export function emptyTotals(): PlanTotals {
+  return { count: 0, firstReceivedAt: 0, lastReceivedAt: Number.NEGATIVE_INFINITY, newestMs: Number.NEGATIVE_INFINITY };
+}
+
+export function addToTotals(totals: PlanTotals, e: PlanEntry): void {
+  if (totals.count++ === 0) totals.firstReceivedAt = e.receivedAt;
+  totals.lastReceivedAt = Math.max(totals.lastReceivedAt, e.receivedAt);
+  totals.newestMs = Math.max(totals.newestMs, e.newestMs);
+}
+
+/**
+ * The send offset (ms after the run's start) of each entry, called once per entry in entry order
+ * with its 0-based position and receive time.
+ */
+export function createOffsetPlanner(totals: PlanTotals, pacing: Pacing): (k: number, receivedAt: number) => number {
+  const n = totals.count;
   if (pacing.mode === 'now') {
     const spread = pacing.spreadMs;
-    return entries.map((_, k) => (spread ? Math.floor((k * spread) / n) : 0));
+    return (k) => (spread ? Math.floor((k * spread) / n) : 0);
   }
   // Recorded: gaps between receive times; a clock step backwards counts as no gap.
-  let latest = entries[0]!.receivedAt;
-  const elapsed = entries.map((e) => {
-    latest = Math.max(latest, e.receivedAt);
-    return latest - entries[0]!.receivedAt;
-  });
-  const span = elapsed[n - 1]!;
+  const first = totals.firstReceivedAt;
+  const span = Math.max(first, totals.lastReceivedAt) - first;
   const scale = pacing.spreadMs !== undefined ? (span > 0 ? pacing.spreadMs / span : 0) : 1 / pacing.speed;
-  return elapsed.map((ms) => Math.floor(ms * scale));
+  let latest = first;
+  return (_k, receivedAt) => {
+    latest = Math.max(latest, receivedAt);
+    return Math.floor((latest - first) * scale);
+  };
+}
+
+/** A trace group as the delta needs it: its newest timestamp and its first entry's send offset. */
+export interface GroupTiming {
+  newest: number;
+  firstOffset: number;
+}
+
+/** Seconds to add to every timestamp of a group's entries (see the module comment). */
+export function groupDelta(group: GroupTiming, totals: PlanTotals, pacing: Pacing, startMs: number, leadSeconds: number): number {
+  const sendAligned = pacing.mode === 'recorded' || pacing.spreadMs !== undefined;
+  if (sendAligned) return Math.floor((startMs + group.firstOffset - group.newest) / 1000 - leadSeconds);
+  const runDelta = Math.floor((startMs - totals.newestMs) / 1000 - leadSeconds);
+  const ageSeconds = (totals.newestMs - group.newest) / 1000;
+  return runDelta + Math.floor(ageSeconds / DAY_SECONDS) * DAY_SECONDS;
+}
+
+/** Planned send offset (ms after the run's start) of each entry, in entry order. */
+export function planOffsets(entries: readonly PlanEntry[], pacing: Pacing): number[] {
+  const totals = totalsOf(entries);
+  const next = createOffsetPlanner(totals, pacing);
+  return entries.map((e, k) => next(k, e.receivedAt));
 }
 
 /** Seconds to add to every timestamp of each entry, in entry order (see the module comment). */
 export function planDeltas(entries: readonly PlanEntry[], offsets: readonly number[], pacing: Pacing, startMs: number, leadSeconds: number): number[] {
-  const groups = new Map<string, { newest: number; firstOffset: number }>();
+  const groups = new Map<string, GroupTiming>();
   entries.forEach((e, i) => {
     const g = groups.get(e.group);
     if (!g) groups.set(e.group, { newest: e.newestMs, firstOffset: offsets[i] ?? 0 });
     else g.newest = Math.max(g.newest, e.newestMs);
   });
-  const sendAligned = pacing.mode === 'recorded' || pacing.spreadMs !== undefined;
-  if (sendAligned) {
-    return entries.map((e) => {
-      const g = groups.get(e.group)!;
-      return Math.floor((startMs + g.firstOffset - g.newest) / 1000 - leadSeconds);
-    });
-  }
-  let runNewest = Number.NEGATIVE_INFINITY;
-  for (const g of groups.values()) runNewest = Math.max(runNewest, g.newest);
-  const runDelta = Math.floor((startMs - runNewest) / 1000 - leadSeconds);
-  return entries.map((e) => {
-    const ageSeconds = (runNewest - groups.get(e.group)!.newest) / 1000;
-    return runDelta + Math.floor(ageSeconds / DAY_SECONDS) * DAY_SECONDS;
-  });
+  const totals = totalsOf(entries);
+  return entries.map((e) => groupDelta(groups.get(e.group)!, totals, pacing, startMs, leadSeconds));
+}
+
+// --- internal ---
+
+function totalsOf(entries: readonly PlanEntry[]): PlanTotals {
+  const totals = emptyTotals();
+  for (const e of entries) addToTotals(totals, e);
+  return totals;
 }

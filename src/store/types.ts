@@ -29,6 +29,8 @@ export interface NewEnvelope {
   body: Uint8Array;
   /** Per-item index rows, written in the same transaction as the envelope. */
   items: ItemIndexEntry[];
+  /** Forwarding through the outbox: its row is committed in the same transaction as the envelope's. */
+  forward?: NewOutboxEntry;
 }
 
 /** A stored envelope's index columns (no body). */
@@ -53,6 +55,9 @@ export interface EnvelopeRow {
   size: number;
   requestMeta: Record<string, string>;
 }
+
+/** The fields a replay plans with: where an envelope came from (routing), its times and its trace. */
+export type EnvelopePlanRow = Pick<EnvelopeRow, 'id' | 'receivedAt' | 'eventTs' | 'traceId' | 'projectId' | 'publicKey' | 'platform' | 'sdkName'>;
 
 export interface EnvelopeRecord extends EnvelopeRow {
   body: Uint8Array;
@@ -87,7 +92,7 @@ export interface EnvelopeFilter {
  * The whole store: one interface per capability, each implemented in its own file per dialect
  * (store/sqlite/<capability>.ts) and composed in store/sqlite/store.ts.
  */
-export interface Store extends EnvelopeStore, ReplayHistoryStore {
+export interface Store extends EnvelopeStore, ReplayHistoryStore, OutboxStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Throws StoreError when the database cannot be read and written. */
   checkHealth(): Promise<void>;
@@ -97,7 +102,10 @@ export interface Store extends EnvelopeStore, ReplayHistoryStore {
 
 /** Captured envelopes: write (group-committed), list, read, stream. */
 export interface EnvelopeStore {
-  /** Resolves with the row id only after the row's transaction has committed. */
+  /**
+   * Resolves with the row id only after the row's transaction has committed; 0 for a forward-only
+   * capture (`forward.body` set), which writes its outbox row and no envelope row.
+   */
   insertEnvelope(envelope: NewEnvelope): Promise<number>;
   listEnvelopes(filter: EnvelopeFilter): Promise<EnvelopeRow[]>;
   getEnvelope(id: number): Promise<EnvelopeRecord | null>;
@@ -105,6 +113,11 @@ export interface EnvelopeStore {
   iterateEnvelopes(filter: EnvelopeFilter, pageSize?: number): AsyncIterable<EnvelopeRecord>;
   /** Newest `eventTs` (or `receivedAt` when unknown) per trace id among matching envelopes. */
   newestPerTrace(filter: EnvelopeFilter): Promise<Map<string, number>>;
+  /**
+   * Replay's planning view of matching envelopes: routing and time fields only (no body, no JSON),
+   * in id order. With `traceIds`, only those traces' envelopes, looked up through the trace index.
+   */
+  listPlanRows(filter: EnvelopeFilter & { traceIds?: string[] }): Promise<EnvelopePlanRow[]>;
   /** The per-item index of one envelope, in item order. */
   listItems(envelopeId: number): Promise<ItemIndexEntry[]>;
   /** Deletes these envelopes (and their item index); resolves with how many existed. */
@@ -199,4 +212,61 @@ export interface ReplayHistoryStore {
   getReplayRun(id: number): Promise<ReplayRunRow | null>;
   /** In delivery order; `afterId` pages forward. */
   listReplayOutcomes(runId: number, query?: { limit?: number; afterId?: number; outcome?: ReplayOutcomeKind }): Promise<ReplayOutcomeRow[]>;
+}
+
+/** A capture to forward (modes `forward` and `record+forward`), written with the capture. */
+export interface NewOutboxEntry {
+  /** Upstream DSN, with its key. */
+  upstream: string;
+  /** Data categories of the items (`error`, `transaction`, `attachment`, …), for per-category rate limits. */
+  categories: string[];
+  /** Forward mode: the envelope bytes to send, kept only in the outbox (no envelope row is written). */
+  body?: Uint8Array;
+}
+
+/** One outbox row; `size` is the byte count to forward (its own body, or its envelope's). */
+export interface OutboxRow {
+  id: number;
+  /** The recorded envelope whose bytes are forwarded (record+forward), or null (forward: own body). */
+  envelopeId: number | null;
+  createdAt: number;
+  projectId: number;
+  upstream: string;
+  categories: string[];
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  size: number;
+  /** Set aside after a refusal retrying cannot fix (400, 413): kept with `lastError`, never sent again. */
+  parked: boolean;
+}
+
+export interface OutboxStats {
+  /** All rows, parked ones included. */
+  rows: number;
+  bytes: number;
+  parked: number;
+  oldestCreatedAt: number | null;
+}
+
+/** The durable outbox of captures waiting to be forwarded upstream, delivered in order per source. */
+export interface OutboxStore {
+  /** Project ids with rows waiting (parked rows do not wait). */
+  outboxSources(): Promise<number[]>;
+  /** One source's oldest waiting rows, in capture order. */
+  listOutbox(projectId: number, limit: number): Promise<OutboxRow[]>;
+  /** A forward-mode row's own bytes; null for a record+forward row (its bytes are its envelope's) or a missing row. */
+  outboxBody(id: number): Promise<Uint8Array | null>;
+  /** Delivered (or given up on): the row goes. */
+  deleteOutbox(id: number): Promise<void>;
+  /** A failed attempt: count it and wait until `nextAttemptAt`. */
+  deferOutbox(id: number, update: { attempts: number; nextAttemptAt: number; lastError: string }): Promise<void>;
+  /** Refused for good: kept with the reason, never retried. */
+  parkOutbox(id: number, lastError: string): Promise<void>;
+  outboxStats(): Promise<OutboxStats>;
+  /**
+   * Deletes rows from the oldest on while they were created before `createdBefore` or the totals
+   * (parked rows included) exceed a bound; resolves with the deleted rows, oldest first.
+   */
+  shedOutbox(bounds: { maxRows: number; maxBytes: number; createdBefore: number }): Promise<OutboxRow[]>;
 }

@@ -28,6 +28,8 @@ export interface AppDeps {
   replays?: ReplayService;
   /** Sent as `x-undertaker-store` so a replay can recognise its own capture server. */
   storeFingerprint?: string;
+  /** Extra numbers for `/health` (serve adds the forwarding outbox's). */
+  health?: () => Record<string, unknown>;
 }
 
 export function createApp(deps: AppDeps) {
@@ -37,10 +39,10 @@ export function createApp(deps: AppDeps) {
     .get('/health', async ({ set }) => {
       try {
         await deps.store.checkHealth();
-        return { status: 'ok' };
+        return { status: 'ok', ...deps.health?.() };
       } catch (error) {
         set.status = 503;
-        return { status: 'unavailable', detail: (error as Error).message };
+        return { status: 'unavailable', detail: (error as Error).message, ...deps.health?.() };
       }
     })
     .use(createLoginRoutes(deps.adminToken))

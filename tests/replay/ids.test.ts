@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { IdMap, createIdMinter, normalizeId, seededRandom } from '../../src/replay/ids.ts';
+import { DerivedIdMap, IdMap, createIdMinter, normalizeId, seededRandom } from '../../src/replay/ids.ts';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
@@ -118,5 +118,45 @@ describe('IdMap', () => {
     const b = ids.map('ffffffffffffffffffffffffffffffff');
     expect(a).not.toBe(b);
     expect(calls).toBe(3);
+  });
+});
+
+describe('DerivedIdMap', () => {
+  it('maps an id to one fresh id in every spelling, span ids to span ids, with UUID v4 bits', () => {
+    const ids = new DerivedIdMap(createIdMinter(1));
+    const fresh = ids.map(EVENT_ID);
+    expect(fresh).toMatch(HEX32);
+    expect(fresh).not.toBe(EVENT_ID);
+    expect(fresh[12]).toBe('4');
+    expect('89ab').toContain(fresh[16]!);
+    expect(ids.map(EVENT_ID)).toBe(fresh);
+    expect(ids.map(EVENT_ID_DASHED)).toMatch(DASHED);
+    expect(ids.map(EVENT_ID_DASHED).replaceAll('-', '')).toBe(fresh);
+    expect(ids.map(EVENT_ID.toUpperCase())).toBe(fresh.toUpperCase());
+    expect(ids.get(EVENT_ID_DASHED)).toBe(fresh);
+    expect(ids.map(SPAN_ID)).toMatch(HEX16);
+    expect(ids.map('ffffffffffffffffffffffffffffffff')).not.toBe(fresh);
+  });
+
+  it('passes non-ids and all-zero ids through', () => {
+    const ids = new DerivedIdMap(createIdMinter(1));
+    expect(ids.map('not-an-id')).toBe('not-an-id');
+    expect(ids.map(42)).toBe(42);
+    expect(ids.map('00000000-0000-0000-0000-000000000000')).toBe('00000000-0000-0000-0000-000000000000');
+    expect(ids.get('hello')).toBeUndefined();
+  });
+
+  it('is deterministic for a seed and differs between runs', () => {
+    const run = (ids: DerivedIdMap) => [ids.map(EVENT_ID), ids.map(SPAN_ID)];
+    expect(run(new DerivedIdMap(createIdMinter(42)))).toEqual(run(new DerivedIdMap(createIdMinter(42))));
+    expect(run(new DerivedIdMap(createIdMinter(42)))).not.toEqual(run(new DerivedIdMap(createIdMinter(43))));
+    expect(run(new DerivedIdMap())).not.toEqual(run(new DerivedIdMap()));
+  });
+
+  it('gives 100,000 distinct ids distinct new ids', () => {
+    const ids = new DerivedIdMap(createIdMinter(7));
+    const fresh = new Set<string>();
+    for (let i = 0; i < 100_000; i++) fresh.add(ids.map((i + 1).toString(16).padStart(32, '0')) as string);
+    expect(fresh.size).toBe(100_000);
   });
 });

@@ -75,11 +75,12 @@ describe('replay run', () => {
   });
 
   it('produces the same bytes for the same seed and clock, sent_at included', async () => {
+    // The same stored data twice (captures get random ids when stored, and new ids derive from them).
     const runs: string[][] = [];
+    const app = await storeWith(CAPTURES);
     for (let i = 0; i < 2; i++) {
       const clock = createFakeClock();
       const target = sink(undefined, clock.now);
-      const app = await storeWith(CAPTURES);
       await runReplay({ store: app.store, clock, client: 't' }, testPlan(target.dsn, { seed: 7, pacing: { mode: 'now', speed: 1, spreadMs: 60_000 } }));
       runs.push(target.requests.map((r) => r.body));
     }

@@ -2,24 +2,37 @@
  * Envelope rows and their item index on SQLite. Inserts go through the group-commit
  * writer: one transaction per batch, each caller resolved only after the commit.
  */
-import type { Database } from 'bun:sqlite';
+import type { Changes, Database } from 'bun:sqlite';
 import { and, asc, desc, eq, inArray, max, sql } from 'drizzle-orm';
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
+import { type BodyCompression, DEFAULT_BODY_COMPRESSION, decodeBody, encodeBody } from '../body-codec.ts';
 import { createGroupCommit, type GroupCommit } from '../group-commit.ts';
-import type { EnvelopeFilter, EnvelopeRow, EnvelopeStore, IngestEndpoint, NewEnvelope } from '../types.ts';
+import type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow, EnvelopeStore, IngestEndpoint, NewEnvelope } from '../types.ts';
 import { countEnvelopes, envelopeWhere as where } from './envelope-queries.ts';
 import { toStoreError } from './errors.ts';
+import type { OutboxRowWriter } from './outbox.ts';
 import { envelopeItems, envelopes } from './schema.ts';
 
-export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): EnvelopeStore & { writer: GroupCommit<NewEnvelope, number> } {
-  const insertEnvelope = db.insert(envelopes).values(placeholders(ENVELOPE_PARAMS)).returning({ id: envelopes.id }).prepare();
+export function createEnvelopeStore(
+  db: BunSQLiteDatabase,
+  client: Database,
+  addOutboxRow?: OutboxRowWriter,
+  opts: { compression?: BodyCompression } = {},
+): EnvelopeStore & { writer: GroupCommit<NewEnvelope, number> } {
+  const compression = opts.compression ?? DEFAULT_BODY_COMPRESSION;
+  // No RETURNING: SQLite runs it as a trigger, which makes every insert keep a statement journal
+  // (a temp file, ~10 page writes per row inside a batch); lastInsertRowid gives the id for free.
+  const insertEnvelope = db.insert(envelopes).values(placeholders(ENVELOPE_PARAMS)).prepare();
   const insertItem = db.insert(envelopeItems).values(placeholders(ITEM_PARAMS)).prepare();
 
   const writer = createGroupCommit<NewEnvelope, number>((batch) =>
     client.transaction(() =>
       batch.map((e) => {
-        const id = insertEnvelope.get(toParams(e))!.id;
+        // Forward mode: the capture lives in its outbox row only (store/sqlite/outbox.ts).
+        if (e.forward?.body) return (addOutboxRow!(null, e), 0);
+        const id = Number((insertEnvelope.run(toParams(e, compression)) as unknown as Changes).lastInsertRowid);
         for (const item of e.items) insertItem.run(itemParams(id, item));
+        if (e.forward) addOutboxRow!(id, e);
         return id;
       }),
     )(),
@@ -41,7 +54,7 @@ export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): En
     },
     async getEnvelope(id) {
       const row = db.select().from(envelopes).where(eq(envelopes.id, id)).get();
-      return row ? { ...toRow(row), body: new Uint8Array(row.body) } : null;
+      return row ? toRecord(row) : null;
     },
     async *iterateEnvelopes(filter, pageSize = 200) {
       let afterId = 0;
@@ -54,7 +67,7 @@ export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): En
           .orderBy(asc(envelopes.id))
           .limit(Math.min(pageSize, remaining))
           .all();
-        for (const row of page) yield { ...toRow(row), body: new Uint8Array(row.body) };
+        for (const row of page) yield toRecord(row);
         if (page.length < pageSize) return;
         afterId = page[page.length - 1]!.id;
         remaining -= page.length;
@@ -69,6 +82,16 @@ export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): En
         .groupBy(envelopes.traceId)
         .all();
       return new Map(rows.map((r) => [r.traceId!, Number(r.newest)]));
+    },
+    async listPlanRows({ traceIds, ...filter }) {
+      if (!traceIds) return db.select(PLAN_COLUMNS).from(envelopes).where(where(filter)).orderBy(asc(envelopes.id)).limit(filter.limit ?? -1).all();
+      if (!traceIds.length) return [];
+      // INDEXED BY: without table statistics SQLite would walk a type or platform index of the
+      // other filters (most of the table) rather than look the traces up.
+      const cond = and(inArray(envelopes.traceId, traceIds), where(filter));
+      const columns = sql.join(Object.values(PLAN_COLUMNS), sql`, `);
+      const rows = db.values<PlanTuple>(sql`select ${columns} from ${envelopes} indexed by envelopes_trace_idx where ${cond} order by ${envelopes.id}`);
+      return rows.map(([id, receivedAt, eventTs, traceId, projectId, publicKey, platform, sdkName]) => ({ id, receivedAt, eventTs, traceId, projectId, publicKey, platform, sdkName }));
     },
     async listItems(envelopeId) {
       const rows = db.select().from(envelopeItems).where(eq(envelopeItems.envelopeId, envelopeId)).orderBy(asc(envelopeItems.position)).all();
@@ -89,13 +112,26 @@ export function createEnvelopeStore(db: BunSQLiteDatabase, client: Database): En
 
 const ENVELOPE_PARAMS = [
   'receivedAt', 'endpoint', 'projectId', 'publicKey', 'eventId', 'itemTypes', 'mainType', 'platform', 'sdkName', 'sdkVersion',
-  'traceId', 'release', 'environment', 'title', 'level', 'eventTs', 'size', 'requestMeta', 'body',
+  'traceId', 'release', 'environment', 'title', 'level', 'eventTs', 'size', 'requestMeta', 'body', 'bodyEncoding',
 ] as const;
 const ITEM_PARAMS = ['envelopeId', 'position', 'type', 'length', 'contentType', 'filename', 'attachmentType', 'ids', 'known'] as const;
 
 function placeholders<K extends string>(keys: readonly K[]): Record<K, ReturnType<typeof sql.placeholder>> {
   return Object.fromEntries(keys.map((k) => [k, sql.placeholder(k)])) as unknown as Record<K, ReturnType<typeof sql.placeholder>>;
 }
+
+/** Replay's planning columns, in the order `listPlanRows` reads them as tuples. */
+const PLAN_COLUMNS = {
+  id: envelopes.id,
+  receivedAt: envelopes.receivedAt,
+  eventTs: envelopes.eventTs,
+  traceId: envelopes.traceId,
+  projectId: envelopes.projectId,
+  publicKey: envelopes.publicKey,
+  platform: envelopes.platform,
+  sdkName: envelopes.sdkName,
+};
+type PlanTuple = [number, number, number | null, string | null, number, string | null, string | null, string | null];
 
 const { body: _body, ...ROW_COLUMNS } = {
   id: envelopes.id,
@@ -146,8 +182,17 @@ function toRow(r: DbRow): EnvelopeRow {
   };
 }
 
-function toParams(e: NewEnvelope) {
+/** A full row with its body decoded to the exact bytes captured. */
+function toRecord(row: typeof envelopes.$inferSelect): EnvelopeRecord {
+  const body = decodeBody(row.body, row.bodyEncoding, row.size);
+  // An identity body is a view of the driver's buffer: copied so the record owns plain bytes.
+  return { ...toRow(row), body: row.bodyEncoding === 'identity' ? new Uint8Array(body) : body };
+}
+
+function toParams(e: NewEnvelope, compression: BodyCompression) {
   const s = e.summary;
+  // `size` stays the original length: filters, the outbox and the API report what was captured.
+  const stored = encodeBody(e.body, compression);
   return {
     receivedAt: e.receivedAt,
     endpoint: e.endpoint,
@@ -167,7 +212,8 @@ function toParams(e: NewEnvelope) {
     eventTs: e.eventTs,
     size: e.body.byteLength,
     requestMeta: e.requestMeta,
-    body: e.body,
+    body: stored.bytes,
+    bodyEncoding: stored.encoding,
   };
 }
 

@@ -6,9 +6,11 @@ import { Database } from 'bun:sqlite';
 import { drizzle } from 'drizzle-orm/bun-sqlite';
 import { StoreError } from '../../shared/errors.ts';
 import { applyMigrations } from '../migrate.ts';
+import type { BodyCompression } from '../body-codec.ts';
 import type { Store } from '../types.ts';
 import { createEnvelopeStore } from './envelopes.ts';
 import { createReplayHistoryStore } from './replay-history.ts';
+import { createOutboxStore } from './outbox.ts';
 import { SQLITE_MIGRATIONS } from './migrations.gen.ts';
 
 export interface SqliteOptions {
@@ -16,6 +18,8 @@ export interface SqliteOptions {
   path: string;
   /** `full` (default) syncs the WAL on every commit; `normal` survives process crashes only. */
   synchronous?: 'full' | 'normal';
+  /** How new bodies are stored (default zstd when they shrink; store/body-codec.ts). */
+  compression?: BodyCompression;
 }
 
 export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
@@ -27,11 +31,13 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
     client.close();
     throw new StoreError(`cannot migrate the database ${opts.path}: ${(error as Error).message}`, { cause: error });
   }
-  const { writer, ...envelopeStore } = createEnvelopeStore(db, client);
+  const { addWithin, ...outboxStore } = createOutboxStore(db, client);
+  const { writer, ...envelopeStore } = createEnvelopeStore(db, client, addWithin, { compression: opts.compression });
   return {
     dialect: 'sqlite',
     ...envelopeStore,
     ...createReplayHistoryStore(db, client),
+    ...outboxStore,
     async checkHealth() {
       // A database that answers reads but just failed to commit (full disk, read-only file) is not usable for capture.
       const failure = writer.lastFailure();

@@ -1,0 +1,165 @@
+// Forwarding between real processes: an Undertaker in record+forward mode in front of a second one
+// acting as upstream, which is stopped for a minute under load and restarted on the same port and
+// database; and SIGTERM draining the outbox for a bounded time, the rest resumed on the next start.
+import { afterAll, describe, expect, it } from 'bun:test';
+import { Database } from 'bun:sqlite';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { openStore } from '../../src/store/index.ts';
+import { type ServerHandle, startServer, stopAll, TEST_KEY, tempDir } from '../helpers/spawn.ts';
+
+afterAll(stopAll);
+
+const UP_KEY = 'fedcba9876543210fedcba9876543210';
+const enc = new TextEncoder();
+const TOTAL = 2000;
+const SEND_MS = 70_000;
+const DOWN_AT_MS = 8_000;
+const DOWN_FOR_MS = 60_000;
+
+function envelope(eventId: string, project: number, frontPort: number, binary: boolean): Uint8Array<ArrayBuffer> {
+  const header = JSON.stringify({ event_id: eventId, sent_at: new Date().toISOString(), dsn: `http://${TEST_KEY}@127.0.0.1:${frontPort}/${project}` });
+  const payload = JSON.stringify({ event_id: eventId, message: `forward ${eventId}`, platform: 'python', level: 'error' });
+  const parts = [enc.encode(`${header}\n{"type":"event","length":${enc.encode(payload).length}}\n${payload}\n`)];
+  if (binary) {
+    const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 31 + Number.parseInt(eventId.slice(-4), 16)) % 256);
+    parts.push(enc.encode(`{"type":"attachment","length":300,"filename":"a.bin"}\n`), bytes, enc.encode('\n'));
+  }
+  return Uint8Array.from(parts.flatMap((p) => [...p]));
+}
+
+/** Event ids and bodies in row order, per project, read through the store (bodies decoded). */
+async function stored(db: string): Promise<Map<number, { eventId: string; body: Uint8Array }[]>> {
+  const store = await openStore({ dialect: 'sqlite', path: db });
+  const byProject = new Map<number, { eventId: string; body: Uint8Array }[]>();
+  for await (const e of store.iterateEnvelopes({})) {
+    byProject.set(e.projectId, [...(byProject.get(e.projectId) ?? []), { eventId: e.eventId!, body: e.body }]);
+  }
+  await store.close();
+  return byProject;
+}
+
+function outboxRows(db: string): number {
+  const conn = new Database(db, { readonly: true });
+  try {
+    return (conn.query('select count(*) as n from outbox').get() as { n: number }).n;
+  } finally {
+    conn.close();
+  }
+}
+
+async function outboxDepth(server: ServerHandle): Promise<number> {
+  const health = (await (await fetch(`${server.url}/health`)).json()) as { outbox: { depth: number } };
+  return health.outbox.depth;
+}
+
+async function waitForEmptyOutbox(server: ServerHandle, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while ((await outboxDepth(server)) > 0) {
+    if (Date.now() > deadline) throw new Error(`outbox not empty after ${timeoutMs} ms:\n${server.logs().slice(-3000)}`);
+    await Bun.sleep(200);
+  }
+}
+
+const afterHeader = (b: Uint8Array) => Buffer.from(b.subarray(b.indexOf(0x0a) + 1));
+
+describe('record+forward in front of an upstream that goes away', () => {
+  it('stores and delivers every acknowledged envelope exactly once, in order per source, across a one-minute upstream outage', async () => {
+    const dir = tempDir('ut-fwd-e2e-');
+    let upstream = await startServer({ db: join(dir, 'up.db') });
+    const upPort = upstream.port;
+    const config = join(dir, 'forward.yaml');
+    const sources = [1, 2, 3, 4].map((p) => `  ${p}: { mode: record+forward, upstream: "http://${UP_KEY}@127.0.0.1:${upPort}/${100 + p}" }`);
+    writeFileSync(config, ['sources:', ...sources, 'max_backoff: 2s', 'drain_timeout: 5s'].join('\n'));
+    const front = await startServer({ db: join(dir, 'front.db'), args: ['--forward-config', config] });
+
+    const acknowledged = new Set<string>();
+    const started = Date.now();
+    let next = 0;
+    // 8 SDK-like clients share one schedule: envelope k goes out at k × SEND_MS / TOTAL.
+    const client = async () => {
+      for (let k = next++; k < TOTAL; k = next++) {
+        await Bun.sleep(Math.max(0, started + (k * SEND_MS) / TOTAL - Date.now()));
+        const eventId = k.toString(16).padStart(32, '0');
+        const res = await fetch(`${front.url}/api/${(k % 4) + 1}/envelope/`, { method: 'POST', body: envelope(eventId, (k % 4) + 1, front.port, k % 10 === 0) });
+        if (res.status === 200 && ((await res.json()) as { id?: string }).id === eventId) acknowledged.add(eventId);
+      }
+    };
+    let depthBeforeRestart = 0;
+    const outage = (async () => {
+      await Bun.sleep(DOWN_AT_MS);
+      expect(await upstream.stop('SIGTERM')).toBe(0);
+      await Bun.sleep(DOWN_FOR_MS);
+      depthBeforeRestart = await outboxDepth(front);
+      upstream = await startServer({ db: join(dir, 'up.db'), args: ['--port', String(upPort)] });
+    })();
+    await Promise.all([...Array.from({ length: 8 }, client), outage]);
+    await waitForEmptyOutbox(front, 60_000);
+    expect(await front.stop('SIGTERM')).toBe(0);
+    expect(await upstream.stop('SIGTERM')).toBe(0);
+
+    expect(acknowledged.size).toBe(TOTAL);
+    // About a minute of captures (~28/s) waited in the outbox while the upstream was away.
+    expect(depthBeforeRestart).toBeGreaterThan(1400);
+    expect(front.logs()).toContain('failed (network error');
+    expect(front.logs()).toContain('works again after');
+    const [inFront, inUpstream] = [await stored(front.db), await stored(upstream.db)];
+    expect(outboxRows(front.db)).toBe(0);
+    for (const p of [1, 2, 3, 4]) {
+      const sent = inFront.get(p)!;
+      const got = inUpstream.get(100 + p)!;
+      // Stored in front, and delivered exactly once and in the front's order.
+      expect(sent.length).toBe(TOTAL / 4);
+      expect(got.map((e) => e.eventId)).toEqual(sent.map((e) => e.eventId));
+      // Every item byte as captured; only the header's dsn points upstream.
+      const differing = got.filter((e, i) => !afterHeader(e.body).equals(afterHeader(sent[i]!.body)));
+      expect(differing.map((e) => e.eventId)).toEqual([]);
+      const header = JSON.parse(new TextDecoder().decode(got[0]!.body.subarray(0, got[0]!.body.indexOf(0x0a))));
+      expect(header.dsn).toBe(`http://${UP_KEY}@127.0.0.1:${upPort}/${100 + p}`);
+    }
+    expect(new Set([...inUpstream.values()].flat().map((e) => e.eventId))).toEqual(acknowledged);
+  }, 180_000);
+});
+
+describe('SIGTERM with a waiting outbox', () => {
+  it('exits 0 after the bounded drain, keeps the rest for the next start, and delivers during a drain when it can', async () => {
+    const dir = tempDir('ut-fwd-drain-');
+    let upstream = await startServer({ db: join(dir, 'up.db') });
+    const upPort = upstream.port;
+    await upstream.stop('SIGTERM');
+    const args = ['--forward', `5=http://${UP_KEY}@127.0.0.1:${upPort}/55`, '--forward-mode', '5=forward', '--drain-timeout', '2s'];
+    const post = async (server: ServerHandle, ids: string[]) => {
+      for (const eventId of ids) expect((await fetch(`${server.url}/api/5/envelope/`, { method: 'POST', body: envelope(eventId, 5, server.port, true) })).status).toBe(200);
+    };
+    const batch = (prefix: string) => Array.from({ length: 10 }, (_, i) => `${prefix}${i.toString(16).padStart(31, '0')}`);
+
+    // Upstream down: the drain gives up within its bound and exits 0; forward mode stored nothing else.
+    let front = await startServer({ db: join(dir, 'front.db'), args });
+    await post(front, batch('a'));
+    await Bun.sleep(1500);
+    let stopping = Date.now();
+    expect(await front.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(2000 + 3000);
+    expect(outboxRows(front.db)).toBe(10);
+    expect((await stored(front.db)).size).toBe(0);
+    expect(front.logs()).toContain('outbox: 10 row(s) left for the next start');
+
+    // The next start resumes delivery.
+    upstream = await startServer({ db: join(dir, 'up.db'), args: ['--port', String(upPort)] });
+    front = await startServer({ db: join(dir, 'front.db'), args });
+    expect(front.logs()).toContain('outbox: 10 row(s) waiting from an earlier run; delivering');
+    await waitForEmptyOutbox(front, 15_000);
+
+    // Rows backing off while the upstream is down are delivered by the drain once it is back.
+    expect(await upstream.stop('SIGTERM')).toBe(0);
+    await post(front, batch('b'));
+    await Bun.sleep(3500);
+    upstream = await startServer({ db: join(dir, 'up.db'), args: ['--port', String(upPort)] });
+    stopping = Date.now();
+    expect(await front.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stopping).toBeLessThan(2000 + 3000);
+    expect(outboxRows(front.db)).toBe(0);
+    expect(await upstream.stop('SIGTERM')).toBe(0);
+    expect((await stored(upstream.db)).get(55)!.map((e) => e.eventId)).toEqual([...batch('a'), ...batch('b')]);
+  }, 90_000);
+});
