@@ -3,7 +3,7 @@
  * point the header `dsn` upstream, POST once, then apply the answer to the row in the same step
  * (delete on 2xx, defer with backoff, park) and to the upstream's rate limits.
  */
-import { gzipSync } from 'node:zlib';
+import { gzipBytes } from '../shared/gzip.ts';
 import { type Dsn, dsnToString, envelopeUrl, parseDsn } from '../envelope/dsn.ts';
 import { serializeEnvelope } from '../envelope/serialize.ts';
 import { envelopeFromStored } from '../envelope/stored.ts';
@@ -63,7 +63,7 @@ export async function deliverRow(row: OutboxRow, upstream: Upstream, ctx: Delive
   } catch (error) {
     return park(row, `cannot be read as an envelope: ${(error as Error).message}`, ctx);
   }
-  const body = ctx.gzip ? gzipSync(payload) : payload;
+  const body = ctx.gzip ? gzipBytes(payload) : payload;
   const send = await attemptOnce(ctx.fetch, upstream.url, { headers: upstream.headers, payload: body, attempt: row.attempts + 1, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (ctx.signal.aborted) return { kind: 'aborted' };
   const at = ctx.now();

@@ -70,7 +70,7 @@ export async function deliver(record: EnvelopeRecord, dest: Destination, deltaSe
     const reason = `cannot rewrite the stored envelope: ${(error as Error).message}`;
     return { kind: 'done', outcome: { ...base, ...ids(null), at: ctx.now(), outcome: 'skipped', httpStatus: null, reason, attempts: 0 } };
   }
-  const newIds = ids(env);
+  const newIds = ids(env, record, ctx.ids);
   if (ctx.dryRun) return { kind: 'done', outcome: { ...base, ...newIds, at: ctx.now(), outcome: 'dry_run', httpStatus: null, reason: null, attempts: 0 } };
   const types = env.items.map((i) => String(i.header.type));
   const check = dest.limits.check(types, ctx.now());
@@ -91,10 +91,13 @@ export async function deliver(record: EnvelopeRecord, dest: Destination, deltaSe
 
 // --- internal ---
 
-function ids(env: Envelope | null): { newEventId: string | null; newTraceId: string | null } {
+function ids(env: Envelope | null, record?: EnvelopeRecord, map?: IdMapper): { newEventId: string | null; newTraceId: string | null } {
   const eventId = env?.header.event_id;
+  // The index column holds the trace id the capture found; the rewrite mapped it through the same
+  // map, so looking it up gives the new one without parsing the payloads again.
+  const mapped = record?.traceId ? map?.get(record.traceId) : undefined;
   return {
     newEventId: typeof eventId === 'string' ? eventId.replaceAll('-', '').toLowerCase() : null,
-    newTraceId: env ? traceIdOf(env) : null,
+    newTraceId: env ? (mapped ?? traceIdOf(env)) : null,
   };
 }

@@ -47,9 +47,7 @@ export function seededRandom(seed: number): RandomSource {
 }
 
 function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
 }
 
 /**
@@ -174,14 +172,13 @@ export class DerivedIdMap implements IdMapper {
   }
 
   #derive(key: string): string {
-    const digest = new Bun.CryptoHasher('sha256', this.#key).update(key).digest();
-    if (key.length === 16) return toHex(digest.subarray(0, 8));
-    const bytes = digest.subarray(0, 16);
+    const digest = new Bun.CryptoHasher('sha256', this.#key).update(key).digest('hex');
+    if (key.length === 16) return digest.slice(0, 16);
     // Version 4 and RFC 4122 variant bits, as minted ids have.
-    bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
-    bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
-    return toHex(bytes);
+    const variant = ((Number.parseInt(digest[16]!, 16) & 0x3) | 0x8).toString(16);
+    return `${digest.slice(0, 12)}4${digest.slice(13, 16)}${variant}${digest.slice(17, 32)}`;
   }
+
 }
 
 /** Writes a canonical new id in the shape of `template` (dashes, upper case). */

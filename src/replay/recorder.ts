@@ -11,7 +11,13 @@ export interface DeliveryOutcome extends NewReplayOutcome {
   deltaSeconds: number;
 }
 
-const FLUSH_EVERY = 50;
+/**
+ * Pending outcomes are written once this many have gathered, or once the oldest has waited this
+ * long: every write is a commit (an fsync), so a fast run batches and a slow one still shows
+ * its progress within a moment.
+ */
+const FLUSH_EVERY = 500;
+const FLUSH_AFTER_MS = 250;
 
 export function emptyCounts(): ReplayCounts {
   return { selected: 0, sent: 0, accepted: 0, rejected: 0, failed: 0, skipped: 0, rateLimited: 0, byStatus: {} };
@@ -22,6 +28,7 @@ export class OutcomeRecorder {
   /** The first history write that failed, if any. */
   writeError: Error | undefined;
   #pending: NewReplayOutcome[] = [];
+  #pendingSince = 0;
   #writing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -47,8 +54,9 @@ export class OutcomeRecorder {
     // Without a history row nothing is written, so nothing is kept either (a long run stays flat).
     if (!this.history) return;
     const { mainType: _m, title: _t, deltaSeconds: _d, ...row } = o;
-    this.#pending.push(row);
-    if (this.#pending.length >= FLUSH_EVERY) void this.flush();
+    const now = Date.now();
+    if (this.#pending.push(row) === 1) this.#pendingSince = now;
+    if (this.#pending.length >= FLUSH_EVERY || now - this.#pendingSince >= FLUSH_AFTER_MS) void this.flush();
   }
 
   /** Writes pending outcomes and the counters; resolves when they are stored. */

@@ -3,7 +3,7 @@
  * Retries network errors and 500/502/503/504 with backoff, bounded per envelope and per run;
  * never retries 4xx (a 400 or 413 will not get better; a 429 is the rate limiter's business).
  */
-import { gzipSync } from 'node:zlib';
+import { gzipBytes } from '../shared/gzip.ts';
 import { authHeader, envelopeUrl } from '../envelope/dsn.ts';
 import type { Dsn } from '../envelope/dsn.ts';
 import type { RateLimitHeaders } from './rate-limits.ts';
@@ -70,7 +70,7 @@ export function createSender(opts: SenderOptions): Sender {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   return async (body) => {
-    const payload = opts.gzip === false ? body : gzipSync(body);
+    const payload = opts.gzip === false ? body : gzipBytes(body);
     for (let attempt = 1; ; attempt++) {
       const outcome = await attemptOnce(doFetch, url, { headers, payload, attempt, timeoutMs });
       const retryable = outcome.status === null || RETRY_STATUS_CODES.has(outcome.status);

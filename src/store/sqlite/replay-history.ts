@@ -3,7 +3,7 @@
  * delivery outcome. Writes are small and synchronous (bun:sqlite), outside the ingest group commit.
  */
 import type { Database } from 'bun:sqlite';
-import { and, asc, desc, eq, gt, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, lt, type SQL, sql } from 'drizzle-orm';
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
 import type { ReplayHistoryStore, ReplayOutcomeKind, ReplayOutcomeRow, ReplayRunRow, ReplayRunStatus, ReplayTrigger } from '../types.ts';
 import { replayOutcomes, replayRuns } from './schema.ts';
@@ -11,7 +11,14 @@ import { replayOutcomes, replayRuns } from './schema.ts';
 const DEFAULT_RUN_LIMIT = 50;
 const DEFAULT_OUTCOME_LIMIT = 1000;
 
+const OUTCOME_PARAMS = ['runId', 'envelopeId', 'destination', 'at', 'outcome', 'httpStatus', 'reason', 'attempts', 'oldEventId', 'newEventId', 'newTraceId'] as const;
+
 export function createReplayHistoryStore(db: BunSQLiteDatabase, client: Database): ReplayHistoryStore {
+  // Prepared once: building the insert per outcome cost more than the replay's own rewrite.
+  const insertOutcome = db
+    .insert(replayOutcomes)
+    .values(Object.fromEntries(OUTCOME_PARAMS.map((k) => [k, sql.placeholder(k)])) as unknown as typeof replayOutcomes.$inferInsert)
+    .prepare();
   return {
     async createReplayRun(run) {
       const row = db
@@ -28,7 +35,7 @@ export function createReplayHistoryStore(db: BunSQLiteDatabase, client: Database
     async addReplayOutcomes(runId, outcomes) {
       if (!outcomes.length) return;
       client.transaction(() => {
-        for (const o of outcomes) db.insert(replayOutcomes).values({ ...o, runId }).run();
+        for (const o of outcomes) insertOutcome.run({ ...o, runId });
       })();
     },
     async listReplayRuns(query = {}) {
