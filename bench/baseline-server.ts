@@ -8,3 +8,4 @@ const server = Bun.serve({
   },
 });
 console.log(`listening on http://127.0.0.1:${server.port}`);
+export {};

@@ -71,3 +71,39 @@ export async function runWrk(url: string, script: string, opts: { threads: numbe
     errors: (/Non-2xx or 3xx responses: \d+|Socket errors:.*/.exec(out) ?? [''])[0],
   };
 }
+
+export interface Measured {
+  code: number;
+  stdout: string;
+  stderr: string;
+  wallMs: number;
+  peakRssMiB: number;
+}
+
+/** Runs a command to its end, sampling its RSS; the peak also takes the kernel's high-water mark. */
+export async function runMeasured(cmd: string[], env: Record<string, string> = {}): Promise<Measured> {
+  const started = performance.now();
+  const proc = Bun.spawn(cmd, { stdin: 'ignore', stdout: 'pipe', stderr: 'pipe', env: { ...process.env, ...env } });
+  let hwm = 0;
+  const rss = sampleRss(proc.pid);
+  const hwmTimer = setInterval(() => {
+    try {
+      hwm = Math.max(hwm, Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+    } catch {}
+  }, 200);
+  const [stdout, stderr, code] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text(), proc.exited]);
+  clearInterval(hwmTimer);
+  return { code, stdout, stderr, wallMs: performance.now() - started, peakRssMiB: Math.max(rss.stop(), hwm) };
+}
+
+/** Median of a list of numbers. */
+export function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : Number.NaN;
+}
+
+/** The value below which `p` (0–1) of the values lie (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(p * s.length) - 1))] ?? Number.NaN;
+}
