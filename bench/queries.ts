@@ -44,6 +44,7 @@ try {
     ['cursor half-way down (no filter)', `cursor=${Math.floor(total / 2)}`],
     ['cursor half-way down, type=session', `type=session&cursor=${Math.floor(total / 2)}`],
     ['free text, a rare title', 'q=invalid%20payload%20%23123453'],
+    ['free text, in half the titles', 'q=ValueError'],
   ];
   const rows: { label: string; p50: number; p95: number; n: number }[] = [];
   for (const [label, query] of queries) {

@@ -2,7 +2,8 @@
  * Envelope filters and aggregate counts on SQLite, shared by every envelope query
  * (list, iterate, replay selection, stats) so all of them read a filter the same way.
  */
-import { and, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, gte, inArray, lt, or, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
+import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
 import type { CountEntry, EnvelopeCounts, EnvelopeFilter } from '../types.ts';
 import { envelopes } from './schema.ts';
@@ -52,10 +53,49 @@ export function countEnvelopes(db: BunSQLiteDatabase, filter: EnvelopeFilter, op
 
 // --- internal ---
 
-/** LIKE wildcards in user text are matched literally. */
+/**
+ * Title text, matched as a literal, case-insensitive substring; or an event id. Three characters
+ * or more go through the trigram index (envelope_titles, migration 0003), shorter text scans with
+ * LIKE (wildcards escaped). Pages of a title search are read by `titleSearchPage` instead, which
+ * walks the index newest first rather than collecting every match.
+ */
 function textMatch(text: string): SQL | undefined {
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
   const eventId = text.replaceAll('-', '').toLowerCase();
+  const byId = /^[0-9a-f]{32}$/.test(eventId) ? eq(envelopes.eventId, eventId) : undefined;
+  const phrase = titlePhrase(text);
+  if (phrase) return or(sql`${envelopes.id} in (select rowid from envelope_titles where envelope_titles match ${phrase})`, byId);
+  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
   // SQLite's LIKE is case-insensitive for ASCII, which is what a search box wants.
-  return or(sql`${envelopes.title} like ${`%${escaped}%`} escape '\\'`, /^[0-9a-f]{32}$/.test(eventId) ? eq(envelopes.eventId, eventId) : undefined);
+  return or(sql`${envelopes.title} like ${`%${escaped}%`} escape '\\'`, byId);
+}
+
+/** The FTS5 phrase for text the trigram index can answer (three characters or more), else null. */
+function titlePhrase(text: string): string | null {
+  // One phrase of the whole text: its trigrams in order, which is a substring match.
+  return [...text].length >= 3 ? `"${text.replaceAll('"', '""')}"` : null;
+}
+
+/** The title search index, as far as queries join it (created by migration 0003, not by the schema). */
+export const envelopeTitles = sqliteTable('envelope_titles', { rowid: integer('rowid').notNull() });
+
+/**
+ * A page of envelopes whose title contains `filter.text`, driven by the trigram index in id
+ * order: each match is joined to its row and the other filters, and the walk stops after `limit`
+ * rows, so a word in half the titles costs as little as a rare one. Null when the text is not a
+ * title search (shorter than three characters, or an event id): then `envelopeWhere` handles it.
+ */
+export function titleSearchPage(filter: EnvelopeFilter): { join: SQL; where: SQL; order: SQL } | null {
+  const text = filter.text;
+  if (!text || /^[0-9a-f]{32}$/.test(text.replaceAll('-', '').toLowerCase())) return null;
+  const phrase = titlePhrase(text);
+  if (!phrase) return null;
+  const conds: (SQL | undefined)[] = [sql`envelope_titles match ${phrase}`, envelopeWhere({ ...filter, text: undefined })];
+  // The id bounds on the index side too, so the walk starts at the cursor.
+  if (filter.beforeId !== undefined) conds.push(lt(envelopeTitles.rowid, filter.beforeId));
+  if (filter.afterId !== undefined) conds.push(gt(envelopeTitles.rowid, filter.afterId));
+  return {
+    join: eq(envelopes.id, envelopeTitles.rowid),
+    where: and(...conds.filter((c): c is SQL => c !== undefined))!,
+    order: filter.order === 'asc' ? asc(envelopeTitles.rowid) : desc(envelopeTitles.rowid),
+  };
 }

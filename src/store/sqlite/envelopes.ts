@@ -8,7 +8,7 @@ import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
 import { type BodyCompression, DEFAULT_BODY_COMPRESSION, decodeBody, encodeBody } from '../body-codec.ts';
 import { createGroupCommit, type GroupCommit } from '../group-commit.ts';
 import type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow, EnvelopeStore, IngestEndpoint, NewEnvelope } from '../types.ts';
-import { countEnvelopes, envelopeWhere as where } from './envelope-queries.ts';
+import { countEnvelopes, envelopeTitles, envelopeWhere as where, titleSearchPage } from './envelope-queries.ts';
 import { toStoreError } from './errors.ts';
 import type { OutboxRowWriter } from './outbox.ts';
 import { envelopeItems, envelopes } from './schema.ts';
@@ -24,6 +24,8 @@ export function createEnvelopeStore(
   // (a temp file, ~10 page writes per row inside a batch); lastInsertRowid gives the id for free.
   const insertEnvelope = db.insert(envelopes).values(placeholders(ENVELOPE_PARAMS)).prepare();
   const insertItem = db.insert(envelopeItems).values(placeholders(ITEM_PARAMS)).prepare();
+  // The title search index (migration 0003): a contentless FTS5 table keyed by envelope id.
+  const insertTitle = client.prepare('insert into envelope_titles (rowid, title) values (?, ?)');
 
   const writer = createGroupCommit<NewEnvelope, number>((batch) =>
     client.transaction(() =>
@@ -32,6 +34,7 @@ export function createEnvelopeStore(
         if (e.forward?.body) return (addOutboxRow!(null, e), 0);
         const id = Number((insertEnvelope.run(toParams(e, compression)) as unknown as Changes).lastInsertRowid);
         for (const item of e.items) insertItem.run(itemParams(id, item));
+        if (e.summary.title) insertTitle.run(id, e.summary.title);
         if (e.forward) addOutboxRow!(id, e);
         return id;
       }),
@@ -43,6 +46,11 @@ export function createEnvelopeStore(
     writer,
     insertEnvelope: (e) => writer.submit(e),
     async listEnvelopes(filter) {
+      const search = titleSearchPage(filter);
+      if (search) {
+        const found = db.select(ROW_COLUMNS).from(envelopeTitles).innerJoin(envelopes, search.join).where(search.where).orderBy(search.order).limit(filter.limit ?? 50).all();
+        return found.map(toRow);
+      }
       const rows = db
         .select(ROW_COLUMNS)
         .from(envelopes)
@@ -99,8 +107,13 @@ export function createEnvelopeStore(
     },
     async deleteEnvelopes(ids) {
       if (!ids.length) return 0;
-      // Item index rows go with their envelope through ON DELETE CASCADE (foreign_keys is on).
-      return db.delete(envelopes).where(inArray(envelopes.id, ids)).returning({ id: envelopes.id }).all().length;
+      // Item index rows go with their envelope through ON DELETE CASCADE (foreign_keys is on);
+      // title search rows are removed in the same transaction.
+      return client.transaction(() => {
+        const deleted = db.delete(envelopes).where(inArray(envelopes.id, ids)).returning({ id: envelopes.id }).all();
+        db.run(sql`delete from envelope_titles where rowid in ${deleted.length ? sql`(${sql.join(deleted.map((d) => sql`${d.id}`), sql`, `)})` : sql`(null)`}`);
+        return deleted.length;
+      })();
     },
     async countEnvelopes(filter, opts) {
       return countEnvelopes(db, filter, opts);
