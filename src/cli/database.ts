@@ -19,5 +19,11 @@ export async function openDbFromArgs(args: ParsedArgs, opts: { mustExist: boolea
   if (opts.mustExist && !existsSync(path)) {
     throw new ConfigError(`--db: no database at ${path}; nothing has been captured there yet (start \`undertaker serve --db ${path}\`, or pass the --db that serve uses)`);
   }
-  return openStore({ dialect: 'sqlite', path });
+  try {
+    return await openStore({ dialect: 'sqlite', path });
+  } catch (error) {
+    // A file that is not SQLite is a wrong --db, as a missing directory is: exit 2, not 1.
+    if (/not a database/i.test((error as Error).message)) throw new ConfigError(`--db: ${path} is not an Undertaker database (SQLite: file is not a database); pass the --db that serve uses`);
+    throw error;
+  }
 }

@@ -4,6 +4,7 @@ import { envelopeFromStored } from '../envelope/stored.ts';
 import { ConfigError, NotFoundError } from '../shared/errors.ts';
 import type { EnvelopeFilter, EnvelopeRecord, EnvelopeRow } from '../store/index.ts';
 import { openDbFromArgs } from './database.ts';
+import { printableText } from './terminal.ts';
 import { bool, defineCommand, int, type ParsedArgs, str } from './command.ts';
 import { envelopeToJson, hexPreview, rowToJson } from '../web/api/shape.ts';
 import { formatTable } from './table.ts';
@@ -75,7 +76,7 @@ export const eventsShowCommand = defineCommand({
       if (!record) throw new NotFoundError(`no envelope with ID ${id}; \`undertaker events list\` shows the IDs`);
       if (bool(args, 'raw')) await io.stdoutBytes(record.body);
       else if (bool(args, 'json')) io.stdout(`${JSON.stringify(envelopeToJson(record), null, 2)}\n`);
-      else io.stdout(describeRecord(record));
+      else io.stdout(printableText(describeRecord(record)));
       return 0;
     } finally {
       await store.close();

@@ -2,6 +2,7 @@
  * Replay output on stderr: a progress bar redrawn in place on a terminal (problems still get their
  * own line), or one line per envelope when stderr is a file or a pipe (logs).
  */
+import { printableLine } from './terminal.ts';
 import type { DeliveryOutcome } from '../replay/recorder.ts';
 
 const WIDTH = 24;
@@ -61,21 +62,26 @@ export function createProgress(write: (text: string) => void, opts: { tty: boole
   };
 }
 
+/** One line per outcome; titles, ids and reasons come from captures and destinations, so control characters are escaped. */
 export function describeOutcome(o: DeliveryOutcome): string {
+  return `${printableLine(outcomeLine(o))}\n`;
+}
+
+function outcomeLine(o: DeliveryOutcome): string {
   const what = `#${o.envelopeId} ${o.mainType}${o.title ? ` "${o.title.slice(0, 60)}"` : ''}`;
   const ids = o.newEventId ? ` event ${o.oldEventId ?? '-'} → ${o.newEventId}` : '';
   const to = ` → ${o.destination}`;
   switch (o.outcome) {
     case 'dry_run':
-      return `would send ${what}${ids} shifted ${formatShift(o.deltaSeconds)}${to}\n`;
+      return `would send ${what}${ids} shifted ${formatShift(o.deltaSeconds)}${to}`;
     case 'accepted':
-      return `sent ${what}${ids}${to} ${o.httpStatus}${o.reason ? ` (${o.reason})` : ''}\n`;
+      return `sent ${what}${ids}${to} ${o.httpStatus}${o.reason ? ` (${o.reason})` : ''}`;
     case 'skipped':
-      return `skip ${what}: ${o.reason}\n`;
+      return `skip ${what}: ${o.reason}`;
     case 'rate_limited':
-      return `RATE LIMITED ${what}${to}: ${o.reason}\n`;
+      return `RATE LIMITED ${what}${to}: ${o.reason}`;
     default:
-      return `FAILED ${what}${ids}${to} ${o.httpStatus ?? 'no response'} ${o.reason ?? ''}\n`;
+      return `FAILED ${what}${ids}${to} ${o.httpStatus ?? 'no response'} ${o.reason ?? ''}`;
   }
 }
 

@@ -29,7 +29,7 @@ export const replaysListCommand = defineCommand({
     try {
       const runs = await store.listReplayRuns({ limit, status: status as ReplayRunStatus | undefined });
       if (bool(args, 'json')) io.stdout(`${JSON.stringify(runs.map(runToJson), null, 2)}\n`);
-      else if (!runs.length) io.stdout('No replay runs yet. Start one with `undertaker replay --dsn DSN`.\n');
+      else if (!runs.length) io.stdout(status ? `No ${status} replay runs.\n` : 'No replay runs yet. Start one with `undertaker replay --dsn DSN`.\n');
       else io.stdout(formatTable(['ID', 'STARTED', 'STATUS', 'TRIGGER', 'SELECTED', 'ACCEPTED', 'REJECTED', 'FAILED', 'RATE-LIMITED', 'TOOK', 'DESTINATIONS'], runs.map(runCells)));
       return 0;
     } finally {

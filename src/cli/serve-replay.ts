@@ -4,6 +4,7 @@
  * so one executable is both capture server and scheduler.
  */
 import { parseDuration } from '../config/duration.ts';
+import { assertNotOwnAddress } from '../replay/guard.ts';
 import { type ReplayRequest, resolveReplayRequest } from '../replay/options.ts';
 import { createReplayService, type ReplayService, runStatus } from '../replay/service.ts';
 import { parseCron, startCron } from '../schedule/cron.ts';
@@ -82,6 +83,12 @@ export function createServeReplays(settings: ServeReplaySettings, deps: { store:
     service,
     fingerprint,
     startSchedule(listen) {
+      if (settings.everyMs !== undefined || settings.cron) {
+        // A schedule into this server's own capture address would double the data every run:
+        // refuse at start (exit 2) rather than fail every run. The config is read again per run.
+        const { plan } = resolveReplayRequest(settings.request, (k) => ({ dsn: '--replay-dsn', config: '--replay-config' })[k] ?? k);
+        if (!plan.force) assertNotOwnAddress(plan.router.destinations, [listen]);
+      }
       own = [listen];
       unannounce = announceServe(deps.dbPath, listen);
       if (settings.everyMs === undefined && !settings.cron) return;

@@ -88,8 +88,14 @@ export const serveCommand = defineCommand({
     io.stderr(describeAdminAccess(admin, server.url));
     const dsnHost = host === '0.0.0.0' || host === '::' ? '<this host>' : host.includes(':') ? `[${host}]` : host;
     logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${dsnHost}:${server.port}/1`);
+    try {
+      replays.startSchedule({ host, port: server.port });
+    } catch (error) {
+      await server.stop();
+      await store.close();
+      throw error;
+    }
     const activity = startActivityLog(counting, logger);
-    replays.startSchedule({ host, port: server.port });
     await forwarding.start();
     await new Promise<void>((resolve) => io.onStop(resolve));
     logger.info('shutting down: finishing in-flight requests and replays');

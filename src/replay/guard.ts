@@ -71,12 +71,21 @@ function portOf(dsn: Dsn): number {
   return dsn.port ?? (dsn.protocol === 'https' ? 443 : 80);
 }
 
+/** A host as compared here: no brackets, lower case, no trailing root dot, IPv4-mapped IPv6 as IPv4. */
 function bare(host: string): string {
-  return host.replace(/^\[|\]$/g, '').toLowerCase();
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+  const dotted = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h);
+  if (dotted) return dotted[1]!;
+  // The URL parser writes [::ffff:127.0.0.1] as [::ffff:7f00:1].
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(h);
+  if (!hex) return h;
+  const [a, b] = [Number.parseInt(hex[1]!, 16), Number.parseInt(hex[2]!, 16)];
+  return `${a >> 8}.${a & 255}.${b >> 8}.${b & 255}`;
 }
 
+/** Loopback, or a wildcard address (connecting to 0.0.0.0 or :: reaches this machine). */
 function isLoopback(address: string): boolean {
-  return address === 'localhost' || address === '::1' || /^127\./.test(address) || /^::ffff:127\./.test(address);
+  return address === 'localhost' || address === '::1' || /^127\./.test(address) || WILDCARD.has(address);
 }
 
 async function resolveHost(host: string): Promise<string[]> {

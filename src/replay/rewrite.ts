@@ -88,7 +88,7 @@ class Rewriter implements Visitor {
     const header = this.headerEventId;
     // Map the payload's own spelling when it names the same id, so its shape (dashes, case) is kept.
     const source = header !== undefined && normalizeId(header) !== normalizeId(own) ? header : own;
-    this.#set(holder, 'event_id', () => this.ctx.ids.map(source));
+    this.#set(holder, 'event_id', () => mapEventId(this.ctx.ids, source));
   }
   drop(holder: unknown, key: string) {
     if (!isObject(holder) || !(key in holder)) return;
@@ -329,11 +329,21 @@ function withPayload(item: EnvelopeItem, payload: Uint8Array): EnvelopeItem {
   return { ...item, header, rawHeader: undefined, payload };
 }
 
+/**
+ * An event's new id. Ids map through the run's map; a value that is no id at all (`"nothex"`,
+ * all zeros) would be replayed as it is, so it gets a fresh id too, the same one for the same text
+ * (header and payload stay equal).
+ */
+function mapEventId(ids: IdMapper, value: string): string {
+  if (normalizeId(value) !== null) return ids.map(value);
+  return ids.map(new Bun.CryptoHasher('sha256').update(`event_id:${value}`).digest('hex').slice(0, 32));
+}
+
 // --- public API ---
 
 function rewriteHeader(header: JsonObject, ctx: RewriteContext): JsonObject {
   const out = structuredClone(header);
-  if (typeof out.event_id === 'string') out.event_id = ctx.ids.map(out.event_id);
+  if (typeof out.event_id === 'string') out.event_id = mapEventId(ctx.ids, out.event_id);
   out.sent_at = ctx.sentAt.toISOString();
   if ('dsn' in out) out.dsn = ctx.destination.dsn;
   const trace = out.trace;

@@ -97,7 +97,8 @@ interface RunState {
 
 export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<ReplayReport> {
   const startMs = deps.clock.now();
-  if (!plan.dryRun && !plan.force && deps.guard) await assertNotOwnCapture(plan.router.destinations, deps.guard);
+  // Dry runs too: a dry run is how a destination is checked before the real run.
+  if (!plan.force && deps.guard) await assertNotOwnCapture(plan.router.destinations, deps.guard);
   const survey = await surveySelection(deps.store, plan.filter, plan.router);
   deps.onPlanned?.(survey.deliveries);
   const stop = new AbortController();

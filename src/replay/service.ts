@@ -58,7 +58,7 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
     async start(request, opts) {
       const resolved = resolveReplayRequest(request, opts.label, deps.defaultConfig);
       // Refused before anything is stored; host names are resolved in the run itself.
-      if (!resolved.plan.dryRun && !resolved.plan.force) assertNotOwnAddress(resolved.plan.router.destinations, deps.ownAddresses?.() ?? []);
+      if (!resolved.plan.force) assertNotOwnAddress(resolved.plan.router.destinations, deps.ownAddresses?.() ?? []);
       const runId = await deps.store.createReplayRun({ startedAt: clock.now(), trigger: opts.trigger, options: resolved.summary });
       const plan = resolved.marker ? { ...resolved.plan, shaping: { ...resolved.plan.shaping, tags: [[MARKER_TAG, String(runId)] as [string, string], ...resolved.plan.shaping.tags] } } : resolved.plan;
       const stop = new AbortController();

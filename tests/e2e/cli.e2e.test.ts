@@ -1,6 +1,6 @@
 // The CLI as a user meets it, run as a real process (from source, or the binary when UNDERTAKER_BIN is set).
 import { afterAll, describe, expect, it } from 'bun:test';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as zlib from 'node:zlib';
 import { EVENT_ID, sha256, SIMPLE_ENVELOPE } from '../helpers/app.ts';
@@ -54,6 +54,15 @@ describe('undertaker CLI', () => {
       expect(res.stderr).toContain(`no database at ${db}`);
     }
     expect(existsSync(db)).toBe(false);
+  });
+
+  it('refuses a file that is not a database as a usage error, exit 2, and leaves it as it was', async () => {
+    const file = join(tempDir(), 'notes.txt');
+    writeFileSync(file, 'just some text\n');
+    const res = await runUndertaker(['events', 'list', '--db', file]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toContain(`--db: ${file} is not an Undertaker database`);
+    expect(readFileSync(file, 'utf8')).toBe('just some text\n');
   });
 
   it('pipes long JSON output whole', async () => {

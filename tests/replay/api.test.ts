@@ -81,6 +81,8 @@ describe('replay API', () => {
       [{ dsn: 'http://0123456789abcdef0123456789abcdef@127.0.0.1:9/1', tags: ['no colon'] }, 'tag: "no colon" needs key:value'],
       [{ routing: { routes: [{ match: { platform: 1 }, to: 'http://0123456789abcdef0123456789abcdef@127.0.0.1:9/1' }] } }, 'routes[0].match.platform: expected string, received number'],
       [{ dsn: 'x', concurrency: 0 }, 'concurrency'],
+      [{ dsn: 'http://0123456789abcdef0123456789abcdef@127.0.0.1:9/1', dryrun: true }, 'dryrun'],
+      [{ dsn: 'http://0123456789abcdef0123456789abcdef@127.0.0.1:9/1', dry_run: true }, 'dry_run'],
     ];
     for (const [body, message] of cases) {
       const res = await post(app, body);

@@ -297,6 +297,16 @@ describe('rewriteEnvelope: event ids (F21)', () => {
     expect(out.header.event_id).toMatch(HEX32);
   });
 
+  it('gives an event id that is no id (not hex, all zeros) a fresh one, the same in header and payload', () => {
+    for (const bad of ['nothex', '00000000000000000000000000000000']) {
+      const env = makeEnvelope({ event_id: bad }, [makeItem('event', { event_id: bad, timestamp: 1712000000 })]);
+      const out = rewriteEnvelope(env, context());
+      expect(out.header.event_id).toMatch(HEX32);
+      expect(out.header.event_id).not.toBe(bad);
+      expect(json(out.items[0]).event_id).toBe(out.header.event_id as string);
+    }
+  });
+
   it('maps the payload id when the header has none, and adds none to the header', () => {
     const env = makeEnvelope({}, [makeItem('event', { event_id: ERR_ID })]);
     const ids = new IdMap(createIdMinter(5));

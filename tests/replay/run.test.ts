@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'bun:test';
 import { parseDsn } from '../../src/envelope/dsn.ts';
 import { parseReplayConfig } from '../../src/config/replay-config.ts';
 import { createRouter } from '../../src/replay/routing.ts';
+import { assertNotOwnAddress } from '../../src/replay/guard.ts';
 import { runReplay } from '../../src/replay/run.ts';
 import { createReplayService } from '../../src/replay/service.ts';
 import { createFakeClock, T0 } from '../helpers/fake-clock.ts';
@@ -155,6 +156,23 @@ describe('own capture address', () => {
     expect((await runReplay(other, testPlan(target.dsn))).accepted).toBe(1);
     const wildcard = { ...other, guard: { storeFingerprint: 'own', ownAddresses: [{ host: '0.0.0.0', port }] } };
     await expect(runReplay(wildcard, testPlan(target.dsn.replace('127.0.0.1', 'localhost')))).rejects.toThrow(`capture address 0.0.0.0:${port}`);
+  });
+
+  it('refuses every spelling of this machine that reaches a loopback listener, dry runs included', async () => {
+    const target = sink();
+    const port = parseDsn(target.dsn).port!;
+    const app = await storeWith(CAPTURES.slice(0, 1));
+    const deps = { store: app.store, clock: createFakeClock(), client: 't', guard: { storeFingerprint: 'own', ownAddresses: [{ host: '127.0.0.1', port }], resolve: async () => [] } };
+    // 0.0.0.0 and :: connect to this machine; a trailing root dot and IPv4-mapped IPv6 (which the
+    // URL parser writes as ::ffff:7f00:1) name the same loopback address.
+    for (const host of ['0.0.0.0', '[::]', 'localhost.', '[::ffff:127.0.0.1]', '127.0.0.2']) {
+      const dsn = target.dsn.replace('127.0.0.1', host);
+      await expect(runReplay(deps, testPlan(dsn))).rejects.toThrow('refusing to replay into');
+      await expect(runReplay(deps, testPlan(dsn, { dryRun: true }))).rejects.toThrow('refusing to replay into');
+    }
+    expect(target.requests.length).toBe(0);
+    expect(assertNotOwnAddress.bind(null, [parseDsn(target.dsn.replace('127.0.0.1', '0.0.0.0'))], [{ host: '127.0.0.1', port }])).toThrow('refusing to replay into');
+    expect(assertNotOwnAddress.bind(null, [parseDsn(target.dsn.replace('127.0.0.1', '[::ffff:127.0.0.1]'))], [{ host: 'localhost', port }])).toThrow('refusing to replay into');
   });
 
   it('stops the run when an ingest response names the store being read', async () => {

@@ -30,6 +30,9 @@ export const ReplayStartBody = t.Object({
   tags: opt(t.Array(t.String({ minLength: 3, maxLength: 240 }), { maxItems: 50, description: '"key:value" each' })),
   marker: opt(t.Boolean({ description: 'Add the undertaker.run:<run id> tag (default true)' })),
   rotateUsers: opt(t.Boolean({ description: 'Replace users with fake ones from a stable pool' })),
+}, {
+  // A misspelt option (`dryrun`, `dry_run`) must not start a real run with it ignored.
+  additionalProperties: false,
 });
 export type ReplayStartBody = typeof ReplayStartBody.static;
 

@@ -38,6 +38,14 @@ export function createReplaysApi(deps: ReplaysApiDeps) {
         return { id: started.runId, status: 'running' as const };
       },
       {
+        // Before validation, which would drop unknown keys silently: a misspelt option (`dryrun`,
+        // `dry_run`) must be refused, not ignored while a real run starts.
+        transform({ body }) {
+          const unknown = body && typeof body === 'object' ? Object.keys(body).filter((k) => !Object.hasOwn(ReplayStartBody.properties, k)) : [];
+          if (unknown.length) {
+            throw new BadRequestError(`unknown option ${unknown.map((k) => JSON.stringify(k)).join(', ')}; the options are the CLI flags in camelCase: ${Object.keys(ReplayStartBody.properties).join(', ')}`);
+          }
+        },
         body: ReplayStartBody,
         response: { 202: ReplayStarted, 400: ErrorBody },
         detail: {
