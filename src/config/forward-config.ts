@@ -3,13 +3,13 @@
  * bounds, the backoff cap and the SIGTERM drain timeout. From a YAML/JSON file (zod-validated,
  * errors name the key path) and from flags, which win per project and per setting.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDsn } from '../envelope/dsn.ts';
 import { FORWARD_MODES, type ForwardMode, type ForwardRoute, type ForwardRoutes } from '../forward/entry.ts';
 import { byteSize } from '../ingest/limits.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { parseDuration } from './duration.ts';
+import { readConfigFile } from './file.ts';
 import { DSN, formatIssues } from './replay-config.ts';
 
 export interface SpoolBounds {
@@ -63,19 +63,7 @@ export function parseForwardConfig(value: unknown, source: string): ForwardConfi
 
 /** Reads and validates a YAML (or JSON) forward config file. */
 export function loadForwardConfig(path: string): ForwardConfigFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the forward config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = Bun.YAML.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML or JSON: ${(error as Error).message}`);
-  }
-  return parseForwardConfig(value ?? {}, path);
+  return parseForwardConfig(readConfigFile(path, 'forward config'), path);
 }
 
 /** Flag values as given (`--forward 1=DSN`, `--forward-mode 1=forward`, …); each wins over the file. */

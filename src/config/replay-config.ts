@@ -3,11 +3,11 @@
  * captured sources to destination DSNs, and default replay options. Validated with zod; every
  * error names the offending key path, e.g. `routes[1].match.platform: expected string`.
  */
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDsn } from '../envelope/dsn.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { parseDuration } from './duration.ts';
+import { readConfigFile } from './file.ts';
 
 /** A value or a non-empty list of values; always a list after parsing. */
 function oneOrMany<T extends z.ZodType>(item: T) {
@@ -85,19 +85,7 @@ export function parseReplayConfig(value: unknown, source: string): ReplayConfig 
 
 /** Reads and validates a YAML (or JSON: YAML is a superset) config file. */
 export function loadReplayConfig(path: string): ReplayConfig {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read the replay config ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  let value: unknown;
-  try {
-    value = Bun.YAML.parse(text);
-  } catch (error) {
-    throw new ConfigError(`${path} is not valid YAML or JSON: ${(error as Error).message}`);
-  }
-  return parseReplayConfig(value, path);
+  return parseReplayConfig(readConfigFile(path, 'replay config'), path);
 }
 
 /** One line per issue: `path: message`, the path written as `routes[1].match.platform`. */

@@ -59,7 +59,7 @@ describe('replay config validation', () => {
     expect(loadReplayConfig(json).routes[0]!.to).toEqual([PY, JS]);
     writeFileSync(yaml, 'routes: [\n');
     expect(() => loadReplayConfig(yaml)).toThrow(`${yaml} is not valid YAML or JSON`);
-    expect(() => loadReplayConfig(join(dir, 'missing.yaml'))).toThrow(`cannot read the replay config ${join(dir, 'missing.yaml')}: ENOENT`);
+    expect(() => loadReplayConfig(join(dir, 'missing.yaml'))).toThrow(`cannot read the replay config ${join(dir, 'missing.yaml')}: no such file`);
   });
 });
 
