@@ -87,7 +87,7 @@ function runCells(r: ReplayRunRow): string[] {
   return [
     String(r.id),
     new Date(r.startedAt).toISOString().replace('T', ' ').slice(0, 19),
-    r.status,
+    r.options.dryRun === true ? `${r.status} (dry run)` : r.status,
     r.trigger,
     String(r.selected),
     String(r.accepted),

@@ -1,4 +1,5 @@
 /** `undertaker serve`: the capture server (and its shutdown wiring). */
+import { existsSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { LIMIT_KEYS, parseLimits } from '../ingest/limits.ts';
 import { ConfigError } from '../shared/errors.ts';
@@ -31,7 +32,7 @@ export const serveCommand = defineCommand({
     db: DB_FLAG,
     keys: { type: 'string', value: 'KEY,KEY', description: 'Accept only these public keys (others get 401); default accepts any key or none', env: 'UNDERTAKER_KEYS' },
     'tunnel-path': { type: 'string', value: 'PATH', description: 'Path where browser SDKs using the `tunnel` option post envelopes', env: 'UNDERTAKER_TUNNEL_PATH', default: '/tunnel' },
-    'max-envelope-size': { type: 'string', value: 'BYTES', description: 'Largest decoded envelope accepted, 413 above (default 209715200, 200 MiB, or the limits file\'s max_envelope_size)', env: 'UNDERTAKER_MAX_ENVELOPE_SIZE' },
+    'max-envelope-size': { type: 'string', value: 'SIZE', description: 'Largest decoded envelope accepted, 413 above: bytes or a size such as 20MiB (default 200MiB, or the limits file\'s max_envelope_size)', env: 'UNDERTAKER_MAX_ENVELOPE_SIZE' },
     'limits-file': { type: 'string', value: 'PATH', description: `JSON object of Relay-style size/count limits, e.g. {"max_event_size": "2MiB", "max_attachment_count": 50}; keys: ${LIMIT_KEYS.join(', ')}`, env: 'UNDERTAKER_LIMITS_FILE' },
     'admin-token': { type: 'string', value: 'TOKEN', description: 'Token the page and /api require (bearer header or /login); on a non-loopback --host without one, a random token is generated and printed', env: 'UNDERTAKER_ADMIN_TOKEN' },
     quiet: { type: 'boolean', short: 'q', description: 'Log warnings and errors only' },
@@ -51,15 +52,19 @@ export const serveCommand = defineCommand({
     const host = str(args, 'host')!;
     const tunnelPath = str(args, 'tunnel-path')!;
     if (!tunnelPath.startsWith('/')) throw new ConfigError(`--tunnel-path: "${tunnelPath}" must start with /`);
-    const maxEnvelopeBytes = int(args, 'max-envelope-size', { min: 1 });
+    // A byte count, or a size with a unit (200MiB, 20MB), as in the limits file.
+    const maxEnvelopeText = str(args, 'max-envelope-size');
+    const flagLimits = maxEnvelopeText === undefined ? {} : { max_envelope_size: /^\d+$/.test(maxEnvelopeText) ? Number(maxEnvelopeText) : maxEnvelopeText };
+    if (maxEnvelopeText !== undefined) parseLimits(flagLimits, '--max-envelope-size');
     const limitsFile = str(args, 'limits-file');
     const fileLimits = limitsFile ? await readLimitsFile(limitsFile) : {};
-    const configured = parseLimits({ ...fileLimits, ...(maxEnvelopeBytes !== undefined ? { max_envelope_size: maxEnvelopeBytes } : {}) }, limitsFile ?? '--max-envelope-size');
+    const configured = parseLimits({ ...fileLimits, ...flagLimits }, limitsFile ?? '--max-envelope-size');
     const keys = str(args, 'keys');
     const admin = resolveAdminToken(host, str(args, 'admin-token'));
     const logger = createLogger(bool(args, 'quiet') ? 'warn' : 'info', (line) => io.stderr(`${line}\n`));
     const replaySettings = parseServeReplayArgs(args);
     const forwardSettings = parseServeForwardArgs(args);
+    const dbExisted = existsSync(str(args, 'db')!);
     const store = await openDbFromArgs(args, { mustExist: false });
     const counting = countCaptures(store);
     const replays = createServeReplays(replaySettings, { store, dbPath: str(args, 'db')!, logger });
@@ -79,6 +84,8 @@ export const serveCommand = defineCommand({
       server = startServer(app, { host, port, maxRequestBytes: limits.maxRequestBytes });
     } catch (error) {
       await store.close();
+      // A database this failed start created holds nothing: leave no empty file behind.
+      if (!dbExisted) for (const suffix of ['', '-wal', '-shm']) rmSync(`${str(args, 'db')}${suffix}`, { force: true });
       const message = (error as Error).message;
       if (/in use|EADDRINUSE/i.test(message)) throw new ConfigError(`port ${port} on ${host} is already in use; pick another with --port (0 picks a free one)`);
       if (/EACCES|permission/i.test(message)) throw new ConfigError(`not allowed to listen on port ${port}; ports below 1024 need privileges, pick another with --port`);

@@ -65,6 +65,23 @@ describe('undertaker CLI', () => {
     expect(readFileSync(file, 'utf8')).toBe('just some text\n');
   });
 
+  it('takes --max-envelope-size with a unit, and a failed start leaves no new database behind', async () => {
+    const server = await startServer({ args: ['--max-envelope-size', '1KiB'] });
+    const big = SIMPLE_ENVELOPE.replace('hello', 'x'.repeat(2000));
+    const res = await fetch(`${server.url}/api/1/envelope/`, { method: 'POST', body: big });
+    expect(res.status).toBe(413);
+    expect((await res.json()).detail).toContain('1024');
+    const bad = await runUndertaker(['serve', '--port', '0', '--max-envelope-size', 'lots', '--db', join(tempDir(), 'x.db')]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-envelope-size');
+    const fresh = join(tempDir(), 'never.db');
+    const busy = await runUndertaker(['serve', '--port', String(server.port), '--db', fresh]);
+    expect(busy.code).toBe(2);
+    expect(busy.stderr).toContain('already in use');
+    expect(existsSync(fresh)).toBe(false);
+    await server.stop();
+  });
+
   it('pipes long JSON output whole', async () => {
     const server = await startServer();
     await Promise.all(Array.from({ length: 400 }, (_, i) =>
