@@ -7,6 +7,7 @@ import { Elysia } from 'elysia';
 import { dashedEventId } from '../envelope/event-id.ts';
 import { DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits } from '../envelope/limits.ts';
 import { mediaType } from '../envelope/reports.ts';
+import { NotFoundError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import { authFromRequest, type SentryAuth } from './auth.ts';
 import { decodeBody, parseContentEncoding, readBody } from './decode.ts';
@@ -48,7 +49,7 @@ export function createIngestRoutes(deps: IngestDeps & { logger: Logger }, option
   const handle = async (request: Request, url: URL): Promise<Response> => {
     try {
       const route = matchIngestPath(url.pathname, options.tunnelPath);
-      if (!route) return sentryJson(404, { detail: `no ingest endpoint at ${url.pathname}`, causes: [] }, request);
+      if (!route) throw new NotFoundError(`no ingest endpoint at ${url.pathname}`);
       const auth = authFromRequest(request.headers, url.searchParams) ?? pathAuth(route);
       // A key outside --keys is refused before its body is read or inflated; without any request
       // credentials the envelope's own `dsn` decides, so the body has to be read first.

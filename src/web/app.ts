@@ -49,14 +49,14 @@ export function createApp(deps: AppDeps) {
     .use(createAssetRoutes())
     .use(createAdminRoutes(deps))
     .use(createIngestRoutes({ store: deps.store, now, options: deps.ingest, logger: deps.logger }, deps.ingest))
-    .onError({ as: 'global' }, ({ code, request }) => (code === 'NOT_FOUND' ? notFound(request, deps.ingest.tunnelPath) : undefined));
+    .onError({ as: 'global' }, ({ code, request }) => (code === 'NOT_FOUND' ? notFound(request, deps.ingest.tunnelPath, deps.logger) : undefined));
 }
 
 /**
  * Unmatched requests: a wrong method on an ingest path is 405, anything else 404, both as
  * Relay-style JSON (`{"detail","causes"}`) so SDKs, scripts and curl users read the same shape.
  */
-function notFound(request: Request, tunnelPath: string): Response {
+function notFound(request: Request, tunnelPath: string, logger: Logger): Response {
   const path = new URL(request.url).pathname;
   let ingestPath = false;
   try {
@@ -67,6 +67,9 @@ function notFound(request: Request, tunnelPath: string): Response {
   const [status, detail] = ingestPath
     ? [405, `${request.method} is not allowed on ${path}; SDKs POST to it`]
     : [404, `nothing at ${request.method} ${path}; the page is at /, the API under /api/events and /api/replays, capture under /api/<project>/envelope/`];
+  // Logged once like every refused capture when it looks like an SDK's (a wrong method, or a path
+  // under /api/: a DSN or tunnel pointing at the wrong place); a browser's /favicon.ico is not.
+  if (ingestPath || path.includes('/api/')) logger.warn(`rejected ${request.method} ${path}: ${status} ${detail}`);
   return Response.json({ detail, causes: [] }, { status, headers: { 'access-control-allow-origin': '*' } });
 }
 

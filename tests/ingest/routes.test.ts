@@ -154,6 +154,12 @@ describe('rejections', () => {
     expect(missing.status).toBe(404);
     expect(((await missing.json()) as { detail: string }).detail).toStartWith('nothing at GET /no/such/page');
     expect(await app.store.listEnvelopes({})).toEqual([]);
+    // Logged once when an SDK could have sent it (wrong method, a path under /api/), not for other pages.
+    expect((await app.request('/api/1/whatever/', { method: 'POST', body: SIMPLE_ENVELOPE })).status).toBe(404);
+    expect(app.logs.filter((l) => l.includes('rejected'))).toEqual([
+      expect.stringContaining('rejected PUT /api/1/envelope/: 405'),
+      expect.stringContaining('rejected POST /api/1/whatever/: 404'),
+    ]);
   });
 
   it('refuses a key outside --keys with 401 before inflating its body', async () => {

@@ -13,6 +13,8 @@ export function createErrorMapping(deps: { logger: Logger; loggedIn: boolean }) 
     const { status, kind, message } = describe(code, error);
     const path = new URL(request.url).pathname;
     if (status >= 500) deps.logger.error(`${request.method} ${path} failed: ${(error as Error)?.stack ?? String(error)}`);
+    // An unknown /api/ path may be an SDK pointed at the wrong place: logged once, like a refused capture.
+    else if (code === 'NOT_FOUND') deps.logger.warn(`rejected ${request.method} ${path}: 404 ${message}`);
     if (path.startsWith('/api/') || path === '/openapi') return Response.json({ error: { code: kind, message } }, { status });
     return htmlPage(renderMessage({ title: status === 404 ? 'Not found' : status < 500 ? 'Bad request' : 'Something went wrong', text: message, loggedIn: deps.loggedIn }), status);
   });
