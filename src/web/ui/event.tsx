@@ -119,7 +119,7 @@ function TransactionSummary({ payload }: { payload: JsonObject }): JSX.Element {
         <Fact label="Operation" value={root?.op ?? null} />
         <Fact label="Duration" value={root ? formatDuration(root.end - root.start) : null} />
         <Fact label="Status" value={root?.status ?? null} />
-        <Fact label="Spans" value={String(Math.max(0, spans.length - 1))} />
+        <Fact label="Child spans" value={String(Math.max(0, spans.length - 1))} />
         <Fact label="Trace" value={displayValue(obj(obj(payload.contexts)?.trace)?.trace_id) || null} mono />
       </dl>
     </section>
