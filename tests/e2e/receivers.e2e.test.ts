@@ -237,7 +237,7 @@ describe.skipIf(skip)('replay judged by real receivers', () => {
       for (const e of fresh) expect(e.timestampUs).toBeGreaterThan(replayStartUs - 30e6);
     });
 
-    it('creates new events, not duplicates, when the same data is replayed again', async () => {
+    it('creates new events, not duplicates, when the same data is replayed again (F27)', async () => {
       const before = forwarder.seen.length;
       await replayIntoBugsink();
       const stored = bugsink.events(project.id).map((e) => e.eventId);
