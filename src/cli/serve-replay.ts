@@ -90,6 +90,12 @@ export function createServeReplays(settings: ServeReplaySettings, deps: { store:
         if (!plan.force) assertNotOwnAddress(plan.router.destinations, [listen]);
       }
       own = [listen];
+      const others = servesOf(deps.dbPath);
+      if (others.length) {
+        deps.logger.warn(
+          `another undertaker serve (${others.map((o) => `${o.host}:${o.port}`).join(', ')}) writes into this database too: both capture into it, and only one at a time forwards its outbox`,
+        );
+      }
       unannounce = announceServe(deps.dbPath, listen);
       if (settings.everyMs === undefined && !settings.cron) return;
       const opts = {

@@ -96,6 +96,7 @@ export const serveCommand = defineCommand({
     const dsnHost = host === '0.0.0.0' || host === '::' ? '<this host>' : host.includes(':') ? `[${host}]` : host;
     logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${dsnHost}:${server.port}/1`);
     try {
+      forwarding.checkUpstreams({ host, port: server.port });
       replays.startSchedule({ host, port: server.port });
     } catch (error) {
       await server.stop();

@@ -3,6 +3,7 @@
  * point the header `dsn` upstream, POST once, then apply the answer to the row in the same step
  * (delete on 2xx, defer with backoff, park) and to the upstream's rate limits.
  */
+import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
 import { gzipBytes } from '../shared/gzip.ts';
 import { type Dsn, dsnToString, envelopeUrl, parseDsn } from '../envelope/dsn.ts';
 import { serializeEnvelope } from '../envelope/serialize.ts';
@@ -64,7 +65,8 @@ export async function deliverRow(row: OutboxRow, upstream: Upstream, ctx: Delive
     return park(row, `cannot be read as an envelope: ${(error as Error).message}`, ctx);
   }
   const body = ctx.gzip ? gzipBytes(payload) : payload;
-  const send = await attemptOnce(ctx.fetch, upstream.url, { headers: upstream.headers, payload: body, attempt: row.attempts + 1, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
+  const headers = ctx.ownStore ? { ...upstream.headers, [ORIGIN_HEADER]: ctx.ownStore } : upstream.headers;
+  const send = await attemptOnce(ctx.fetch, upstream.url, { headers, payload: body, attempt: row.attempts + 1, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (ctx.signal.aborted) return { kind: 'aborted' };
   const at = ctx.now();
   if (ctx.ownStore && send.undertakerStore === ctx.ownStore) {

@@ -10,12 +10,16 @@ import { type Clock, systemClock } from '../replay/pacing.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { OutboxRow, OutboxStats, Store } from '../store/types.ts';
 import { createUpstream, type DeliveryContext, deliverRow, type RowResult, type Upstream } from './deliver.ts';
+import { createLeaseKeeper } from './lease.ts';
 import { createLoop } from './loop.ts';
 import { backoffMs } from './request.ts';
 import { shedSpool } from './spool.ts';
 
 export interface ForwarderOptions {
-  store: Pick<Store, 'outboxSources' | 'listOutbox' | 'outboxBody' | 'getEnvelope' | 'deleteOutbox' | 'deferOutbox' | 'parkOutbox' | 'outboxStats' | 'shedOutbox'>;
+  store: Pick<
+    Store,
+    'outboxSources' | 'listOutbox' | 'outboxBody' | 'getEnvelope' | 'deleteOutbox' | 'deferOutbox' | 'parkOutbox' | 'outboxStats' | 'shedOutbox' | 'outboxLease' | 'claimOutbox' | 'releaseOutbox'
+  >;
   logger: Logger;
   spool: SpoolBounds;
   client: string;
@@ -33,6 +37,9 @@ export interface ForwarderOptions {
   /** How often the spool bounds are enforced and the /health numbers refreshed. */
   statsEveryMs?: number;
   ownStore?: string;
+  /** Lease owner name (lease.ts); tests set it, and whether another owner is alive. */
+  leaseOwner?: string;
+  holderAlive?: (owner: string) => boolean;
 }
 
 /** The numbers `/health` reports under `outbox`. */
@@ -88,8 +95,20 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
     ownStore: opts.ownStore,
   };
 
+  const timeoutMs = ctx.timeoutMs;
+  const lease = createLeaseKeeper({
+    store,
+    clock,
+    logger,
+    ttlMs: timeoutMs + 15_000,
+    renewBelowMs: timeoutMs + 5_000,
+    owner: opts.leaseOwner,
+    holderAlive: opts.holderAlive,
+  });
+
   const refresh = async () => {
-    counts.shed += await shedSpool(store, opts.spool, clock.now(), logger);
+    // Only the process that delivers sheds; every one reports the numbers.
+    if (await lease.hold()) counts.shed += await shedSpool(store, opts.spool, clock.now(), logger);
     stats = await store.outboxStats();
     refreshedAt = clock.now();
   };
@@ -109,8 +128,8 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
     const rows = await store.listOutbox(projectId, PAGE);
     let finished = 0;
     for (const row of rows) {
+      if (hard.signal.aborted || !(await lease.hold())) break;
       const now = clock.now();
-      if (hard.signal.aborted) break;
       // Only a row that failed waits with a future time; the rows behind it wait with it (order per source).
       if (row.nextAttemptAt > now && !eager) {
         report.wakeAt = Math.min(report.wakeAt, row.nextAttemptAt);
@@ -166,6 +185,8 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
 
   const pass = async (): Promise<PassReport> => {
     if (clock.now() - refreshedAt >= (opts.statsEveryMs ?? 1000)) await refresh();
+    // Another process delivers: nothing to do here (and nothing to drain), look again soon.
+    if (!(await lease.hold())) return { attempted: 0, delivered: 0, pending: 0, wakeAt: clock.now() + 1000 };
     // At start and at stop, one pass tries every source at once, cutting backoff waits short.
     const eager = retryNow;
     retryNow = false;
@@ -194,6 +215,7 @@ export function createForwarder(opts: ForwarderOptions): Forwarder {
       clearTimeout(timer);
       hard = new AbortController();
       ctx.signal = hard.signal;
+      await lease.release();
       stats = await store.outboxStats();
       return { left: stats.rows };
     },

@@ -7,7 +7,8 @@ import { Elysia } from 'elysia';
 import { dashedEventId } from '../envelope/event-id.ts';
 import { DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits } from '../envelope/limits.ts';
 import { mediaType } from '../envelope/reports.ts';
-import { NotFoundError } from '../shared/errors.ts';
+import { BadRequestError, NotFoundError } from '../shared/errors.ts';
+import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
 import type { Logger } from '../shared/logger.ts';
 import { authFromRequest, type SentryAuth } from './auth.ts';
 import { decodeBody, parseContentEncoding, readBody } from './decode.ts';
@@ -28,6 +29,8 @@ export interface IngestRouteOptions {
   tunnelPath: string;
   /** Relay's other per-item limits; unset ones keep Relay's defaults. */
   limits?: Partial<EnvelopeLimits>;
+  /** This server's store fingerprint: replays and forwards that come from it are refused (a loop). */
+  storeFingerprint?: string;
 }
 
 export const DEFAULT_INGEST_LIMITS = {
@@ -50,6 +53,9 @@ export function createIngestRoutes(deps: IngestDeps & { logger: Logger }, option
     try {
       const route = matchIngestPath(url.pathname, options.tunnelPath);
       if (!route) throw new NotFoundError(`no ingest endpoint at ${url.pathname}`);
+      if (options.storeFingerprint && request.headers.get(ORIGIN_HEADER) === options.storeFingerprint) {
+        throw new BadRequestError('refused: this request was replayed or forwarded out of the database this server stores into, so storing it would loop; point the replay or --forward at another server');
+      }
       const auth = authFromRequest(request.headers, url.searchParams) ?? pathAuth(route);
       // A key outside --keys is refused before its body is read or inflated; without any request
       // credentials the envelope's own `dsn` decides, so the body has to be read first.

@@ -38,11 +38,14 @@ export type DeliveryResult =
 /** Used when a 429 names no limit for the envelope's own categories (Sentry's bare-429 default). */
 const DEFAULT_HOLD_MS = 60_000;
 
-export function createDestination(dsn: Dsn, opts: { client: string; fetch?: typeof fetch; budget: RetryBudget; sleep: (ms: number) => Promise<void>; limits?: RateLimitState }): Destination {
+export function createDestination(
+  dsn: Dsn,
+  opts: { client: string; fetch?: typeof fetch; budget: RetryBudget; sleep: (ms: number) => Promise<void>; limits?: RateLimitState; origin?: string },
+): Destination {
   return {
     dsn,
     label: dsnToString(dsn),
-    send: createSender({ dsn, client: opts.client, fetch: opts.fetch, budget: opts.budget, sleep: opts.sleep }),
+    send: createSender({ dsn, client: opts.client, fetch: opts.fetch, budget: opts.budget, sleep: opts.sleep, origin: opts.origin }),
     limits: opts.limits ?? new RateLimitState(),
   };
 }

@@ -12,9 +12,7 @@ import { networkInterfaces } from 'node:os';
 import { type Dsn, dsnToString } from '../envelope/dsn.ts';
 import { ConfigError } from '../shared/errors.ts';
 
-/** Response headers every Undertaker sends on /health, ingest and API responses. */
-export const VERSION_HEADER = 'x-undertaker';
-export const STORE_HEADER = 'x-undertaker-store';
+export { ORIGIN_HEADER, STORE_HEADER, VERSION_HEADER } from '../shared/identity-headers.ts';
 
 export interface ListenAddress {
   host: string;
@@ -52,13 +50,18 @@ export async function assertNotOwnCapture(destinations: readonly Dsn[], opts: Gu
 /** The synchronous part (no name resolution), for refusing an API request before it is recorded. */
 export function assertNotOwnAddress(destinations: readonly Dsn[], ownAddresses: readonly ListenAddress[]): void {
   for (const dsn of destinations) {
-    for (const own of ownAddresses) {
-      const [a, b] = [bare(dsn.host), bare(own.host)];
-      if (portOf(dsn) === own.port && (a === b || (isLoopback(a) && (isLoopback(b) || WILDCARD.has(b))))) {
-        throw new ConfigError(selfReplayMessage(dsn, ownAddressReason(own)));
-      }
-    }
+    const own = ownAddressOf(dsn, ownAddresses);
+    if (own) throw new ConfigError(selfReplayMessage(dsn, ownAddressReason(own)));
   }
+}
+
+/** The listen address `dsn` reaches (by address: loopback, wildcard, same host), or null. */
+export function ownAddressOf(dsn: Dsn, ownAddresses: readonly ListenAddress[]): ListenAddress | null {
+  for (const own of ownAddresses) {
+    const [a, b] = [bare(dsn.host), bare(own.host)];
+    if (portOf(dsn) === own.port && (a === b || (isLoopback(a) && (isLoopback(b) || WILDCARD.has(b))))) return own;
+  }
+  return null;
 }
 
 // --- internal ---

@@ -3,6 +3,7 @@
  * Retries network errors and 500/502/503/504 with backoff, bounded per envelope and per run;
  * never retries 4xx (a 400 or 413 will not get better; a 429 is the rate limiter's business).
  */
+import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
 import { gzipBytes } from '../shared/gzip.ts';
 import { authHeader, envelopeUrl } from '../envelope/dsn.ts';
 import type { Dsn } from '../envelope/dsn.ts';
@@ -38,6 +39,8 @@ export interface SenderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Per-attempt timeout. */
   timeoutMs?: number;
+  /** The fingerprint of the store being replayed, sent as ORIGIN_HEADER (guard.ts); unset with --force. */
+  origin?: string;
 }
 
 export const RETRY_STATUS_CODES = new Set([
@@ -67,6 +70,7 @@ export function createSender(opts: SenderOptions): Sender {
     'user-agent': opts.client,
   };
   if (opts.gzip !== false) headers['content-encoding'] = 'gzip';
+  if (opts.origin) headers[ORIGIN_HEADER] = opts.origin;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
   return async (body) => {

@@ -269,4 +269,13 @@ export interface OutboxStore {
    * (parked rows included) exceed a bound; resolves with the deleted rows, oldest first.
    */
   shedOutbox(bounds: { maxRows: number; maxBytes: number; createdBefore: number }): Promise<OutboxRow[]>;
+  /** Who delivers the outbox now, if anyone holds the lease. */
+  outboxLease(): Promise<{ owner: string; expiresAt: number } | null>;
+  /**
+   * Takes or renews the delivery lease until `expiresAt`: granted when nobody holds it, it expired
+   * by `now`, `owner` holds it, or `replacing` (a holder known to be dead) does. True when granted.
+   */
+  claimOutbox(claim: { owner: string; now: number; expiresAt: number; replacing?: string }): Promise<boolean>;
+  /** Gives the lease up (at stop), so the next process need not wait for it to expire. */
+  releaseOutbox(owner: string): Promise<void>;
 }

@@ -48,7 +48,7 @@ export function createApp(deps: AppDeps) {
     .use(createLoginRoutes(deps.adminToken))
     .use(createAssetRoutes())
     .use(createAdminRoutes(deps))
-    .use(createIngestRoutes({ store: deps.store, now, options: deps.ingest, logger: deps.logger }, deps.ingest))
+    .use(createIngestRoutes({ store: deps.store, now, options: deps.ingest, logger: deps.logger }, { ...deps.ingest, storeFingerprint: deps.storeFingerprint }))
     .onError({ as: 'global' }, ({ code, request }) => (code === 'NOT_FOUND' ? notFound(request, deps.ingest.tunnelPath, deps.logger) : undefined));
 }
 

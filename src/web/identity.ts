@@ -4,7 +4,7 @@
  * reads (replay/guard.ts) while another Undertaker stays a valid destination.
  */
 import { Elysia } from 'elysia';
-import { STORE_HEADER, VERSION_HEADER } from '../replay/guard.ts';
+import { STORE_HEADER, VERSION_HEADER } from '../shared/identity-headers.ts';
 import { VERSION } from '../shared/version.ts';
 
 export function createIdentityHeaders(storeFingerprint: string | undefined) {

@@ -6,7 +6,7 @@ import { Database } from 'bun:sqlite';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.ts';
-import { type ServerHandle, startServer, stopAll, TEST_KEY, tempDir } from '../helpers/spawn.ts';
+import { runUndertaker, type ServerHandle, startServer, stopAll, TEST_KEY, tempDir } from '../helpers/spawn.ts';
 
 afterAll(stopAll);
 
@@ -162,4 +162,39 @@ describe('SIGTERM with a waiting outbox', () => {
     expect(await upstream.stop('SIGTERM')).toBe(0);
     expect((await stored(upstream.db)).get(55)!.map((e) => e.eventId)).toEqual([...batch('a'), ...batch('b')]);
   }, 90_000);
+});
+
+describe('forwarding into itself', () => {
+  it('refuses at start an upstream that is its own capture address, exit 2, storing nothing', async () => {
+    const probe = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() });
+    const port = probe.port;
+    probe.stop(true);
+    const db = join(tempDir('ut-fwd-self-'), 'self.db');
+    for (const host of ['127.0.0.1', 'localhost.', '0.0.0.0']) {
+      const out = await runUndertaker(['serve', '--port', String(port), '--db', db, '--forward', `1=http://${UP_KEY}@${host}:${port}/1`]);
+      expect(out.code).toBe(2);
+      expect(out.stderr).toContain('refusing to forward project 1');
+      expect(out.stderr).toContain('forwarded again without end');
+    }
+    await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+  });
+
+  it('warns when another serve writes into the same database, and only one of them forwards', async () => {
+    const dir = tempDir('ut-fwd-two-');
+    const upstream = await startServer({ db: join(dir, 'up.db') });
+    const forward = ['--forward', `1=http://${UP_KEY}@127.0.0.1:${upstream.port}/5`];
+    const a = await startServer({ db: join(dir, 'front.db'), args: forward });
+    const b = await startServer({ db: join(dir, 'front.db'), args: forward });
+    await Bun.sleep(300);
+    expect(b.logs()).toContain('another undertaker serve');
+    const ids = Array.from({ length: 60 }, (_, i) => `${(i + 1).toString(16).padStart(8, '0')}${'c'.repeat(24)}`);
+    await Promise.all(ids.map((eventId, i) => fetch(`${(i % 2 ? a : b).url}/api/1/envelope/`, { method: 'POST', body: envelope(eventId, 1, a.port, false) })));
+    const deadline = Date.now() + 30_000;
+    while ((await outboxDepth(a)) + (await outboxDepth(b)) > 0 && Date.now() < deadline) await Bun.sleep(200);
+    await Bun.sleep(500);
+    const arrived = (await stored(upstream.db)).get(5)?.map((e) => e.eventId) ?? [];
+    expect(arrived.length).toBe(ids.length);
+    expect(new Set(arrived).size).toBe(ids.length);
+    await Promise.all([a.stop(), b.stop(), upstream.stop()]);
+  }, 60_000);
 });

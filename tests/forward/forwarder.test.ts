@@ -3,6 +3,9 @@
 import { describe, expect, it } from 'bun:test';
 import { createForwarder } from '../../src/forward/forwarder.ts';
 import { DEFAULT_SPOOL } from '../../src/config/forward-config.ts';
+import { gzipSync } from 'node:zlib';
+import { DEFAULT_INGEST_LIMITS } from '../../src/ingest/routes.ts';
+import { createApp } from '../../src/web/app.ts';
 import { createHarness, envelope, id, upstream } from './harness.ts';
 
 const RF = { '1': { mode: 'record+forward' as const, upstream: upstream(42) }, '2': { mode: 'record+forward' as const, upstream: upstream(43) } };
@@ -164,6 +167,18 @@ describe('retries', () => {
     await h.forwarder.pass();
     expect((await h.store.outboxStats()).parked).toBe(1);
     expect(h.logs).toContainEqual(expect.stringContaining("this Undertaker's own capture address (a forwarding loop)"));
+  });
+
+  it('is refused, unstored, by the server that stores into its own database (a loop through a host alias)', async () => {
+    const h = await createHarness(RF, { ownStore: 'self' });
+    await postAll(h, [[1, id(1), 'event']]);
+    // The upstream is this very server under another name: the forward carries its origin.
+    const same = createApp({ store: h.store, logger: { debug() {}, info() {}, warn() {}, error() {} }, storeFingerprint: 'self', ingest: { ...DEFAULT_INGEST_LIMITS, tunnelPath: '/tunnel' } });
+    h.respondWith((r) => same.handle(new Request('http://alias.internal/api/42/envelope/', { method: 'POST', headers: r.headers, body: gzipSync(r.body) })));
+    await h.forwarder.pass();
+    expect(h.sent[0]!.headers['x-undertaker-origin']).toBe('self');
+    expect((await h.store.listEnvelopes({})).length).toBe(1);
+    expect((await h.store.outboxStats()).parked).toBe(1);
   });
 });
 

@@ -6,6 +6,9 @@ import { parseReplayConfig } from '../../src/config/replay-config.ts';
 import { createRouter } from '../../src/replay/routing.ts';
 import { assertNotOwnAddress } from '../../src/replay/guard.ts';
 import { runReplay } from '../../src/replay/run.ts';
+import { DEFAULT_INGEST_LIMITS } from '../../src/ingest/routes.ts';
+import { createApp } from '../../src/web/app.ts';
+import type { Logger } from '../../src/shared/logger.ts';
 import { createReplayService } from '../../src/replay/service.ts';
 import { createFakeClock, T0 } from '../helpers/fake-clock.ts';
 import { type Capture, DEST_KEY, type SinkRequest, startScriptedSink, storeWith, testPlan } from '../helpers/replay-fixtures.ts';
@@ -20,6 +23,7 @@ const CAPTURES: Capture[] = [
 ];
 
 const stops: (() => void)[] = [];
+const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
@@ -173,6 +177,21 @@ describe('own capture address', () => {
     expect(target.requests.length).toBe(0);
     expect(assertNotOwnAddress.bind(null, [parseDsn(target.dsn.replace('127.0.0.1', '0.0.0.0'))], [{ host: '127.0.0.1', port }])).toThrow('refusing to replay into');
     expect(assertNotOwnAddress.bind(null, [parseDsn(target.dsn.replace('127.0.0.1', '[::ffff:127.0.0.1]'))], [{ host: 'localhost', port }])).toThrow('refusing to replay into');
+  });
+
+  it('is refused by an Undertaker that stores into the database being read, before anything is stored', async () => {
+    const app = await storeWith(CAPTURES.slice(0, 2));
+    // The same database behind an address no check can see through (a proxy, a host alias).
+    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: createApp({ store: app.store, logger: quiet, storeFingerprint: 'own-fp', ingest: { ...DEFAULT_INGEST_LIMITS, tunnelPath: '/tunnel' } }).fetch });
+    stops.push(() => server.stop(true));
+    const dsn = `http://${DEST_KEY}@127.0.0.1:${server.port}/9`;
+    const deps = { store: app.store, clock: createFakeClock(), client: 't', guard: { storeFingerprint: 'own-fp' } };
+    const report = await runReplay(deps, testPlan(dsn, { concurrency: 1 })).catch((e: Error) => e);
+    expect((await app.store.listEnvelopes({})).length).toBe(2);
+    expect(report instanceof Error ? report.message : JSON.stringify(report)).toContain('the Undertaker there stores into the database this replay reads');
+    // Forced, the header is not sent and the server takes the replay as any other.
+    expect((await runReplay(deps, testPlan(dsn, { force: true }))).accepted).toBe(2);
+    expect((await app.store.listEnvelopes({})).length).toBe(4);
   });
 
   it('stops the run when an ingest response names the store being read', async () => {

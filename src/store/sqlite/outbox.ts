@@ -7,7 +7,7 @@ import type { Database } from 'bun:sqlite';
 import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { BunSQLiteDatabase } from 'drizzle-orm/bun-sqlite';
 import type { NewEnvelope, OutboxRow, OutboxStore } from '../types.ts';
-import { envelopes, outbox } from './schema.ts';
+import { envelopes, outbox, outboxLease } from './schema.ts';
 
 /** `next_attempt_at` of a parked row: later than any real time, so it is never due. */
 export const PARKED_AT = Number.MAX_SAFE_INTEGER;
@@ -71,6 +71,23 @@ export function createOutboxStore(db: BunSQLiteDatabase, client: Database): Outb
       db.update(outbox).set({ lastError, nextAttemptAt: PARKED_AT }).where(eq(outbox.id, id)).run();
     },
     outboxStats,
+    async outboxLease() {
+      return db.select({ owner: outboxLease.owner, expiresAt: outboxLease.expiresAt }).from(outboxLease).where(eq(outboxLease.id, 1)).get() ?? null;
+    },
+    async claimOutbox({ owner, now, expiresAt, replacing }) {
+      // One statement: taken when free, expired, already ours, or held by `replacing` (a dead holder).
+      const changes = client
+        .query(
+          `insert into outbox_lease (id, owner, expires_at) values (1, ?1, ?2)
+             on conflict (id) do update set owner = excluded.owner, expires_at = excluded.expires_at
+             where outbox_lease.owner = ?1 or outbox_lease.expires_at <= ?3 or outbox_lease.owner = ?4`,
+        )
+        .run(owner, expiresAt, now, replacing ?? null).changes;
+      return changes > 0;
+    },
+    async releaseOutbox(owner) {
+      db.delete(outboxLease).where(eq(outboxLease.owner, owner)).run();
+    },
     async shedOutbox(bounds) {
       // Oldest first (ids grow with capture time): a row goes while it is too old or the totals are over a bound.
       let { rows: count, bytes } = await outboxStats();

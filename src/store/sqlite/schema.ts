@@ -135,3 +135,15 @@ export const outbox = sqliteTable(
   },
   (t) => [index('outbox_due_idx').on(t.projectId, t.id)],
 );
+
+/**
+ * Who delivers the outbox: one row, held by one `serve` at a time and renewed while it works, so
+ * two processes on one database (or a restart while the old one still drains) never send a row twice.
+ */
+export const outboxLease = sqliteTable('outbox_lease', {
+  id: integer('id').primaryKey(),
+  /** `<host>:<pid>:<random>` of the holder. */
+  owner: text('owner').notNull(),
+  /** Epoch ms after which another process may take the lease over. */
+  expiresAt: integer('expires_at').notNull(),
+});
