@@ -11,13 +11,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureUnderLoad, prepareCaptureLoad } from './lib/capture-load.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '10' }, conns: { type: 'string', default: '64' }, bin: { type: 'string' }, bodies: { type: 'string', default: '200' } } });
-const seconds = Number(values.seconds);
-const conns = Number(values.conns);
+const seconds = wholeNumber(values, 'seconds');
+const conns = wholeNumber(values, 'conns');
 const root = resolve(import.meta.dir, '..');
 const dir = mkdtempSync(join(tmpdir(), 'ut-bench-'));
-const load = prepareCaptureLoad(dir, Number(values.bodies));
+const load = prepareCaptureLoad(dir, wholeNumber(values, 'bodies'));
 
 const undertaker = values.bin ? [resolve(values.bin)] : [process.execPath, join(root, 'src/cli/main.ts')];
 const baseline = await measureUnderLoad('bare Bun.serve', [process.execPath, join(root, 'bench/baseline-server.ts')], load, { conns, seconds });

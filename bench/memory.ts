@@ -15,17 +15,18 @@ import { parseArgs } from 'node:util';
 import { measureUnderLoad, prepareCaptureLoad } from './lib/capture-load.ts';
 import { ensureCorpus } from './lib/corpus.ts';
 import { runMeasured, spawnServer } from './lib/proc.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({
   options: { corpus: { type: 'string', default: '1000000' }, seconds: { type: 'string', default: '10' }, conns: { type: 'string', default: '64' }, bin: { type: 'string' } },
 });
-const total = Number(values.corpus);
+const total = wholeNumber(values, 'corpus');
 const root = resolve(import.meta.dir, '..');
 const undertaker = values.bin ? [resolve(values.bin)] : [process.execPath, resolve(root, 'src/cli/main.ts')];
 const dir = mkdtempSync(join(tmpdir(), 'ut-bench-mem-'));
 
 const load = prepareCaptureLoad(dir, 200);
-const opts = { conns: Number(values.conns), seconds: Number(values.seconds) };
+const opts = { conns: wholeNumber(values, 'conns'), seconds: wholeNumber(values, 'seconds') };
 const bare = await measureUnderLoad('bare Bun.serve', [process.execPath, join(root, 'bench/baseline-server.ts')], load, opts);
 const serve = await measureUnderLoad('undertaker serve', [...undertaker, 'serve', '--port', '0', '--quiet', '--db', join(dir, 'mem.db')], load, opts);
 

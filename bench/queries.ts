@@ -10,10 +10,11 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCorpus } from './lib/corpus.ts';
 import { median, percentile, spawnServer } from './lib/proc.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({ options: { corpus: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '30' }, bin: { type: 'string' } } });
-const runs = Number(values.runs);
-const total = Number(values.corpus);
+const runs = wholeNumber(values, 'runs');
+const total = wholeNumber(values, 'corpus');
 const root = resolve(import.meta.dir, '..');
 const undertaker = values.bin ? [resolve(values.bin)] : [process.execPath, resolve(root, 'src/cli/main.ts')];
 const db = await ensureCorpus(total);
@@ -33,6 +34,9 @@ try {
   const newest = (await (await fetch(`${url}/api/events?limit=1`)).json()) as { events: { received_at: string | number }[] };
   const newestMs = typeof newest.events[0]!.received_at === 'number' ? newest.events[0]!.received_at : Date.parse(newest.events[0]!.received_at);
   const mid = newestMs - 36 * 3_600_000;
+  // An error's title names its position (bench/lib/corpus.ts): one 60 % down the corpus, whose
+  // number no other title contains as a prefix (it has the most digits of any position).
+  const rareError = Math.floor((total * 0.6) / 10) * 10 + 3;
   const queries: [string, string][] = [
     ['newest page, no filter (baseline)', ''],
     ['type=error', 'type=error'],
@@ -43,7 +47,7 @@ try {
     ['type=error, one-hour range', `type=error&since=${mid}&until=${mid + 3_600_000}`],
     ['cursor half-way down (no filter)', `cursor=${Math.floor(total / 2)}`],
     ['cursor half-way down, type=session', `type=session&cursor=${Math.floor(total / 2)}`],
-    ['free text, a rare title', 'q=invalid%20payload%20%23123453'],
+    ['free text, a rare title', `q=${encodeURIComponent(`invalid payload #${rareError}`)}`],
     ['free text, in half the titles', 'q=ValueError'],
   ];
   const rows: { label: string; p50: number; p95: number; n: number }[] = [];

@@ -12,15 +12,17 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCorpus } from './lib/corpus.ts';
 import { runMeasured, spawnServer } from './lib/proc.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({
   options: { envelopes: { type: 'string', default: '100000' }, corpus: { type: 'string', default: '1000000' }, concurrency: { type: 'string', default: '16' }, bin: { type: 'string' } },
 });
-const envelopes = Number(values.envelopes);
-const concurrency = Number(values.concurrency);
+const envelopes = wholeNumber(values, 'envelopes');
+const concurrency = wholeNumber(values, 'concurrency');
+const corpusSize = wholeNumber(values, 'corpus');
 const root = resolve(import.meta.dir, '..');
 const undertaker = values.bin ? [resolve(values.bin)] : [process.execPath, resolve(root, 'src/cli/main.ts')];
-const db = await ensureCorpus(Number(values.corpus));
+const db = await ensureCorpus(corpusSize);
 
 async function withSink<T>(run: (url: string, dsn: string) => Promise<T>): Promise<{ result: T; received: number }> {
   const { proc, url } = await spawnServer([process.execPath, resolve(root, 'bench/sink.ts')]);
@@ -51,7 +53,7 @@ const perSecond = replay.result.accepted / replay.result.seconds;
 console.error(`undertaker replay: ${replay.result.accepted} accepted in ${replay.result.seconds.toFixed(1)} s (${replay.received} received), peak RSS ${replay.result.rss.toFixed(0)} MiB`);
 
 const ratio = perSecond / sink.result.perSecond;
-console.log(`replay benchmark (${envelopes.toLocaleString('en')} envelopes from a ${Number(values.corpus).toLocaleString('en')}-envelope corpus, concurrency ${concurrency})`);
+console.log(`replay benchmark (${envelopes.toLocaleString('en')} envelopes from a ${corpusSize.toLocaleString('en')}-envelope corpus, concurrency ${concurrency})`);
 console.log('| client | envelopes/s | peak RSS MiB |');
 console.log('|---|---|---|');
 console.log(`| bare fetch client, pre-built gzip bodies (sink maximum, baseline) | ${sink.result.perSecond.toFixed(0)} | – |`);

@@ -5,7 +5,7 @@
 # each takes its own, see the top of bench/NAME.ts).
 # Installs wrk (Debian package) when a benchmark that needs it runs and it is missing. The
 # 1,000,000-envelope corpus for replay, memory and queries is built once into .cache/bench/
-# (about 2 minutes, ~1.5 GB) and reused.
+# (about 2 minutes, ~1.2 GB) and reused.
 set -Eeuo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUN="$ROOT/node_modules/.bin/bun"

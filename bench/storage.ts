@@ -15,9 +15,10 @@ import type { SentryAuth } from '../src/ingest/auth.ts';
 import { ingest } from '../src/ingest/service.ts';
 import { type BodyCompression, openStore } from '../src/store/index.ts';
 import type { IngestEndpoint } from '../src/store/index.ts';
+import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({ options: { copies: { type: 'string', default: '40' } } });
-const copies = Number(values.copies);
+const copies = wholeNumber(values, 'copies');
 const root = resolve(import.meta.dir, '..');
 const fixtures = join(root, 'tests/fixtures/sdk');
 

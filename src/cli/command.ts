@@ -61,7 +61,7 @@ export function parseCommandArgs(cmd: CommandSpec, argv: string[], env: CliIo['e
   }
   let parsed: ReturnType<typeof parseArgs>;
   try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(argv, cmd.flags), options, allowPositionals: true, strict: true });
   } catch (error) {
     throw new ConfigError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '')}; see \`undertaker ${cmd.name} --help\``);
   }
@@ -80,6 +80,27 @@ export function parseCommandArgs(cmd: CommandSpec, argv: string[], env: CliIo['e
     throw new ConfigError(`unexpected argument "${parsed.positionals[0]}"; see \`undertaker ${cmd.name} --help\``);
   }
   return { values, positionals: parsed.positionals, fromEnv: fromEnvNames };
+}
+
+/**
+ * `--port -1` as `--port=-1`: node's parser takes a value that starts with `-` for an option and
+ * answers "argument is ambiguous"; joined, the flag's own check says what is wrong with -1.
+ */
+function joinNegativeValues(argv: string[], flags: CommandSpec['flags']): string[] {
+  const stringFlag = (arg: string) => {
+    const name = arg.startsWith('--') ? arg.slice(2) : Object.entries(flags).find(([, f]) => f.short && `-${f.short}` === arg)?.[0];
+    return name !== undefined && flags[name]?.type === 'string' ? name : null;
+  };
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = stringFlag(argv[i]!);
+    const next = argv[i + 1];
+    if (name && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else out.push(argv[i]!);
+  }
+  return out;
 }
 
 export function renderHelp(cmd: CommandSpec): string {

@@ -20,15 +20,27 @@ export function filterFromArgs(args: ParsedArgs): EnvelopeFilter {
   if (project !== undefined) filter.projectId = project;
   const limit = int(args, 'limit', { min: 1 });
   if (limit !== undefined) filter.limit = limit;
+  const search = args.values.search;
+  if (typeof search === 'string' && search.trim()) filter.text = search.trim();
   return filter;
 }
 
 export const eventsListCommand = defineCommand({
   name: 'events list',
   summary: 'List captured envelopes, newest first.',
-  usage: 'undertaker events list [--type TYPE] [--platform NAME] [--project ID] [--limit N] [--json] [--db PATH]',
-  flags: { ...FILTER_FLAGS, json: { type: 'boolean', description: 'Print a JSON array instead of a table' }, db: DB_FLAG },
-  examples: ['undertaker events list', 'undertaker events list --type transaction --platform python --limit 5', 'undertaker events list --json | jq ".[0].event_id"'],
+  usage: 'undertaker events list [--type TYPE] [--platform NAME] [--project ID] [--search TEXT] [--limit N] [--json] [--db PATH]',
+  flags: {
+    ...FILTER_FLAGS,
+    search: { type: 'string', short: 'q', value: 'TEXT', description: 'Only titles containing TEXT (any case), or the envelope with this event id' },
+    json: { type: 'boolean', description: 'Print a JSON array instead of a table' },
+    db: DB_FLAG,
+  },
+  examples: [
+    'undertaker events list',
+    'undertaker events list --type transaction --platform python --limit 5',
+    'undertaker events list --search "ZeroDivisionError"',
+    'undertaker events list --json | jq ".[0].event_id"',
+  ],
   async run(args, io) {
     const store = await openDbFromArgs(args, { mustExist: true });
     try {

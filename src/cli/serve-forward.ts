@@ -88,6 +88,14 @@ export function createServeForwarding(settings: ForwardSettings, deps: { store: 
         const to = route.upstream ? ` to ${dsnToString(parseDsn(route.upstream))}` : '';
         deps.logger.info(`project ${project === '*' ? '* (every other project)' : project}: ${route.mode}${route.mode === 'record' ? '' : to}`);
       }
+      if (settings.routes.size) {
+        const { maxRows, maxBytes, maxAgeMs } = settings.spool;
+        deps.logger.info(
+          `outbox: at most ${maxRows} rows, ${formatBytes(maxBytes)}, ${formatMs(maxAgeMs)} old; drain on stop up to ${formatMs(settings.drainTimeoutMs)}; retries back off up to ${formatMs(settings.maxBackoffMs)}`,
+        );
+      } else if (settings.configured) {
+        deps.logger.warn('the forward config names no sources: everything is only recorded');
+      }
       await forwarder.refresh();
       const waiting = forwarder.health().depth;
       if (waiting) deps.logger.info(`outbox: ${waiting} row(s) waiting from an earlier run; delivering`);
@@ -95,12 +103,25 @@ export function createServeForwarding(settings: ForwardSettings, deps: { store: 
     },
     async stop() {
       const { left } = await forwarder.stop(settings.drainTimeoutMs);
-      if (left) deps.logger.info(`outbox: ${left} row(s) left for the next start`);
+      const { parked } = forwarder.health();
+      const waiting = left - parked;
+      if (waiting > 0) deps.logger.info(`outbox: ${waiting} row(s) left for the next start${parked ? ` (and ${parked} set aside, never sent)` : ''}`);
+      else if (parked) deps.logger.info(`outbox: ${parked} row(s) set aside (refused upstream), none waiting`);
     },
   };
 }
 
 // --- internal ---
+
+function formatBytes(n: number): string {
+  for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= size && n % size === 0) return `${n / size} ${unit}`;
+  return `${n} bytes`;
+}
+
+function formatMs(ms: number): string {
+  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  return `${ms} ms`;
+}
 
 function list(args: ParsedArgs, name: string): string[] {
   const v = args.values[name];

@@ -23,6 +23,8 @@ export interface ForwardSettings {
   spool: SpoolBounds;
   drainTimeoutMs: number;
   maxBackoffMs: number;
+  /** A config file was given (an empty one forwards nothing, which deserves a warning). */
+  configured?: boolean;
 }
 
 export const DEFAULT_SPOOL: Readonly<SpoolBounds> = Object.freeze({ maxRows: 100_000, maxBytes: 1024 ** 3, maxAgeMs: 3 * 86_400_000 });
@@ -104,6 +106,7 @@ export function resolveForwardSettings(file: ForwardConfigFile | undefined, flag
     }
   }
   return {
+    configured: file !== undefined,
     routes: new Map([...routes].map(([key, r]) => [key, { mode: r.mode, ...(r.upstream ? { upstream: r.upstream } : {}) }])),
     spool: {
       maxRows: flags.spoolMaxRows ?? file?.spool?.max_rows ?? DEFAULT_SPOOL.maxRows,
