@@ -49,7 +49,9 @@ export function decodeBody(body: Uint8Array, contentEncoding: string | null, max
     const decode = DECODERS[coding];
     if (!decode) throw new UnsupportedMediaError(`unsupported content encoding "${coding}" (supported: ${Object.keys(DECODERS).join(', ')}, identity)`);
     try {
-      bytes = new Uint8Array(decode(bytes, maxBytes));
+      // A view, not a copy: a large body would otherwise be held twice while it is checked.
+      const out = decode(bytes, maxBytes);
+      bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch (error) {
       if (isTooLarge(error)) throw new PayloadTooLargeError(`request body exceeds ${maxBytes} bytes after ${coding} decompression`);
       throw new BadRequestError(`invalid ${coding} compressed body`, [(error as Error).message]);
