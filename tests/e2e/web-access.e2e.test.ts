@@ -51,6 +51,8 @@ describe.skipIf(browserProblem() !== null)('the login form in Chromium', () => {
       await page.locator('input[name="token"]').fill('not-the-token-at-all');
       await page.locator('button[type="submit"]').click();
       await page.getByText('That token is not right.').waitFor();
+      // The text can be there before the style sheet is: wait for the page's own load to finish.
+      await page.waitForLoadState('load');
       expect(await page.evaluate(() => getComputedStyle(document.body).display)).toBe('flex');
       await screenshot(page, 'web-login');
       await page.locator('input[name="token"]').fill(TOKEN);
