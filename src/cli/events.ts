@@ -31,7 +31,7 @@ export const eventsListCommand = defineCommand({
   usage: 'undertaker events list [--type TYPE] [--platform NAME] [--project ID] [--search TEXT] [--limit N] [--json] [--db PATH]',
   flags: {
     ...FILTER_FLAGS,
-    search: { type: 'string', short: 'q', value: 'TEXT', description: 'Only titles containing TEXT (any case), or the envelope with this event id' },
+    search: { type: 'string', short: 's', value: 'TEXT', description: 'Only titles containing TEXT (any case), or the envelope with this event id' },
     json: { type: 'boolean', description: 'Print a JSON array instead of a table' },
     db: DB_FLAG,
   },

@@ -16,7 +16,8 @@ export interface ReplayProgress {
   done(): void;
 }
 
-export function createProgress(write: (text: string) => void, opts: { tty: boolean; now?: () => number }): ReplayProgress {
+/** `quiet`: without a terminal, lines only for envelopes that were not accepted (a scheduled run's log). */
+export function createProgress(write: (text: string) => void, opts: { tty: boolean; quiet?: boolean; now?: () => number }): ReplayProgress {
   const now = opts.now ?? Date.now;
   let total = 0;
   let done = 0;
@@ -44,7 +45,9 @@ export function createProgress(write: (text: string) => void, opts: { tty: boole
     outcome(o) {
       done++;
       if (o.outcome !== 'accepted' && o.outcome !== 'dry_run') bad++;
-      if (!opts.tty) write(describeOutcome(o));
+      if (!opts.tty) {
+        if (!opts.quiet || (o.outcome !== 'accepted' && o.outcome !== 'dry_run')) write(describeOutcome(o));
+      }
       else if (o.outcome === 'accepted' || o.outcome === 'dry_run') draw();
       else line(describeOutcome(o).trimEnd());
     },

@@ -33,6 +33,7 @@ export const replayCommand = defineCommand({
     cron: { type: 'string', value: 'EXPR', description: 'Repeat at each match of a cron expression ("0 * * * *"), local time zone' },
     ...SHAPING_FLAGS,
     json: { type: 'boolean', description: 'Print one JSON summary per run on stdout instead of text' },
+    quiet: { type: 'boolean', short: 'q', description: 'Without a terminal, print no line per accepted envelope: only problems and the summary (for schedules)' },
     db: DB_FLAG,
   },
   examples: [
@@ -58,7 +59,8 @@ export const replayCommand = defineCommand({
     const store = await openDbFromArgs(args, { mustExist: true });
     const service = createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: storeFingerprint(dbPath), ownAddresses: () => servesOf(dbPath) });
     const json = bool(args, 'json');
-    const once = (trigger: ReplayTrigger, signal: AbortSignal) => replayOnce(service, request, { trigger, signal, json, io });
+    const quiet = bool(args, 'quiet');
+    const once = (trigger: ReplayTrigger, signal: AbortSignal) => replayOnce(service, request, { trigger, signal, json, quiet, io });
     try {
       if (everyMs === undefined && !cron) {
         const stop = new AbortController();
@@ -112,10 +114,10 @@ export function reportToJson(report: ReplayReport) {
 async function replayOnce(
   service: ReplayService,
   request: ReturnType<typeof requestFromArgs>,
-  opts: { trigger: ReplayTrigger; signal: AbortSignal; json: boolean; io: CliIo },
+  opts: { trigger: ReplayTrigger; signal: AbortSignal; json: boolean; quiet: boolean; io: CliIo },
 ): Promise<ReplayReport> {
   const { io } = opts;
-  const progress = createProgress(io.stderr, { tty: io.stderrIsTty ?? false });
+  const progress = createProgress(io.stderr, { tty: io.stderrIsTty ?? false, quiet: opts.quiet });
   const started = await service.start(request, {
     trigger: opts.trigger,
     label: flagLabel,

@@ -38,7 +38,7 @@ describe('CLI flags', () => {
     const found = await cli(['events', 'list', '--search', 'DIVISION', '--json', '--db', db]);
     expect(found.code).toBe(0);
     expect(JSON.parse(found.out).map((r: { title: string }) => r.title)).toEqual(['ZeroDivisionError: division by zero']);
-    const short = await cli(['events', 'list', '-q', 'Er', '--json', '--db', db]);
+    const short = await cli(['events', 'list', '-s', 'Er', '--json', '--db', db]);
     expect(JSON.parse(short.out).length).toBe(2);
   });
 });

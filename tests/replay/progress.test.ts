@@ -46,4 +46,15 @@ describe('replay progress', () => {
         'waiting 30s for a rate limit to pass, then retrying 3 held envelope(s)\n',
     );
   });
+
+  it('prints only envelopes that were not accepted with --quiet', () => {
+    let out = '';
+    const p = createProgress((s) => (out += s), { tty: false, quiet: true });
+    p.planned(3);
+    p.outcome(outcome(1, 'accepted'));
+    p.outcome(outcome(2, 'dry_run'));
+    p.outcome({ ...outcome(3, 'accepted'), outcome: 'rejected', httpStatus: 400, reason: 'bad envelope' });
+    p.done();
+    expect(out.split('\n').filter(Boolean)).toEqual([expect.stringMatching(/^FAILED #3 error "boom 3" .* 400 bad envelope$/)]);
+  });
 });
