@@ -44,6 +44,8 @@ describe('GET /api/events', () => {
     expect(idsOf(await app.json(`/api/events?since=${day2}&until=${T0 + 2 * DAY}`))).toEqual([ids.msg, ids.py2]);
     // A time without a zone (what datetime-local inputs send) is UTC.
     expect(idsOf(await app.json('/api/events?until=2026-07-16T08:00'))).toEqual([ids.tx1, ids.py1]);
+    // Empty values mean no filter, as a browser form sends them.
+    expect(idsOf(await app.json('/api/events?q=division&type=&platform=&sdk=&project=&release=&environment=&since=&until='))).toEqual([ids.py2]);
     expect(idsOf(await app.json('/api/events?q=division'))).toEqual([ids.py2]);
     expect(idsOf(await app.json('/api/events?q=DISK%2095%25'))).toEqual([ids.msg]);
     expect(idsOf(await app.json('/api/events?q=%25'))).toEqual([ids.msg]);

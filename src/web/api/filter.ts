@@ -8,11 +8,11 @@ export function filterFromQuery(q: EventFilterQuery): EnvelopeFilter {
   if (q.type) filter.type = q.type;
   if (q.platform) filter.platform = q.platform;
   if (q.sdk) filter.sdk = q.sdk;
-  if (q.project !== undefined) filter.projectId = q.project;
+  if (q.project !== undefined && q.project !== '') filter.projectId = Number(q.project);
   if (q.release) filter.release = q.release;
   if (q.environment) filter.environment = q.environment;
-  if (q.since) filter.since = parseTime(q.since, 'since');
-  if (q.until) filter.until = parseTime(q.until, 'until');
+  if (q.since?.trim()) filter.since = parseTime(q.since, 'since');
+  if (q.until?.trim()) filter.until = parseTime(q.until, 'until');
   if (q.q?.trim()) filter.text = q.q.trim();
   return filter;
 }

@@ -4,14 +4,15 @@
  */
 import { t } from 'elysia';
 
-const text = (description: string) => t.Optional(t.String({ minLength: 1, maxLength: 200, description }));
+/** A filter value; empty means no filter (a browser form sends every field, the empty ones too). */
+const text = (description: string) => t.Optional(t.String({ maxLength: 1000, description }));
 
 /** Filters shared by the event list, stats and the page. */
 export const EventFilterQuery = t.Object({
   type: text('Main type: error, transaction, session, sessions, replay, check_in, log, span, profile, …'),
   platform: text('Platform of the event (python, node, javascript, go, …)'),
   sdk: text('SDK name as reported, e.g. sentry.python'),
-  project: t.Optional(t.Numeric({ minimum: 0, description: 'Project id from the DSN the SDK used' })),
+  project: t.Optional(t.Union([t.Numeric({ minimum: 0 }), t.Literal('')], { description: 'Project id from the DSN the SDK used (empty: any)' })),
   release: text('Exact release'),
   environment: text('Exact environment'),
   since: text('Received at or after this time: ISO 8601 (no zone means UTC) or epoch milliseconds'),
