@@ -34,8 +34,11 @@ describe('title search', () => {
     await store.close();
   });
 
-  it('matches shorter text with LIKE, wildcards taken literally', async () => {
+  it('matches shorter text with LIKE, wildcards taken literally, in any case (non-ASCII too)', async () => {
     const { store } = await storeWithTitles();
+    expect(await found(store, 'ä')).toEqual([TITLES[3]]);
+    expect(await found(store, 'ÜN')).toEqual([TITLES[3]]);
+    expect(await found(store, 'ω')).toEqual([TITLES[3]]);
     expect(await found(store, '%_')).toEqual([TITLES[1]]);
     expect(await found(store, 'ze')).toEqual([TITLES[2]]);
     expect(await found(store, '#9')).toEqual([]);
@@ -52,6 +55,15 @@ describe('title search', () => {
     expect(await page({ platform: 'go', beforeId: ids[27] })).toEqual([ids[24], ids[21], ids[18], ids[15]]);
     expect(await page({ order: 'asc', platform: 'go' })).toEqual([ids[0], ids[3], ids[6], ids[9]]);
     expect((await store.countEnvelopes({ text: 'error number', platform: 'go' })).total).toBe(10);
+    await store.close();
+  });
+
+  it('takes text with NUL bytes without failing: they are left out', async () => {
+    const { store } = await storeWithTitles();
+    expect(await found(store, 'divi\0sion')).toEqual([TITLES[2]]);
+    expect(await found(store, 'ze\0')).toEqual([TITLES[2]]);
+    expect(await found(store, '\0')).toEqual([]);
+    expect((await store.countEnvelopes({ text: 'a\0b' })).total).toBe(0);
     await store.close();
   });
 

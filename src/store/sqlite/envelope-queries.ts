@@ -59,14 +59,28 @@ export function countEnvelopes(db: BunSQLiteDatabase, filter: EnvelopeFilter, op
  * LIKE (wildcards escaped). Pages of a title search are read by `titleSearchPage` instead, which
  * walks the index newest first rather than collecting every match.
  */
-function textMatch(text: string): SQL | undefined {
+function textMatch(raw: string): SQL | undefined {
+  const text = searchable(raw);
+  if (!text) return sql`0`;
   const eventId = text.replaceAll('-', '').toLowerCase();
   const byId = /^[0-9a-f]{32}$/.test(eventId) ? eq(envelopes.eventId, eventId) : undefined;
   const phrase = titlePhrase(text);
   if (phrase) return or(sql`${envelopes.id} in (select rowid from envelope_titles where envelope_titles match ${phrase})`, byId);
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
-  // SQLite's LIKE is case-insensitive for ASCII, which is what a search box wants.
-  return or(sql`${envelopes.title} like ${`%${escaped}%`} escape '\\'`, byId);
+  // SQLite's LIKE folds ASCII case only: each spelling of the (one or two) characters is tried.
+  const likes = caseVariants(text).map((v) => sql`${envelopes.title} like ${`%${v.replace(/[\\%_]/g, (c) => `\\${c}`)}%`} escape '\\'`);
+  return or(...likes, byId);
+}
+
+/** Search text as the index can take it: NUL bytes (which end an FTS5 query string) removed. */
+function searchable(text: string): string {
+  return text.replaceAll('\0', '');
+}
+
+/** Every upper/lower-case spelling of a short text (at most 4 for two characters). */
+function caseVariants(text: string): string[] {
+  let variants = [''];
+  for (const c of text) variants = variants.flatMap((v) => [...new Set([c, c.toLowerCase(), c.toUpperCase()])].map((x) => v + x));
+  return [...new Set(variants)];
 }
 
 /** The FTS5 phrase for text the trigram index can answer (three characters or more), else null. */
@@ -85,7 +99,7 @@ export const envelopeTitles = sqliteTable('envelope_titles', { rowid: integer('r
  * title search (shorter than three characters, or an event id): then `envelopeWhere` handles it.
  */
 export function titleSearchPage(filter: EnvelopeFilter): { join: SQL; where: SQL; order: SQL } | null {
-  const text = filter.text;
+  const text = filter.text === undefined ? undefined : searchable(filter.text);
   if (!text || /^[0-9a-f]{32}$/.test(text.replaceAll('-', '').toLowerCase())) return null;
   const phrase = titlePhrase(text);
   if (!phrase) return null;
