@@ -6,7 +6,7 @@
 import { type ForwardSettings, loadForwardConfig, resolveForwardSettings } from '../config/forward-config.ts';
 import { dsnToString, parseDsn } from '../envelope/dsn.ts';
 import { createForwarder, type Forwarder } from '../forward/forwarder.ts';
-import { type ListenAddress, ownAddressOf } from '../replay/guard.ts';
+import { type ListenAddress, ownCaptureOf } from '../replay/guard.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
 import type { Store } from '../store/index.ts';
@@ -54,7 +54,7 @@ export interface ServeForwarding {
    * Refuses (ConfigError, exit 2) an upstream that is this server's own capture address: every
    * forward would be captured, get an outbox row of its own, and be forwarded again, without end.
    */
-  checkUpstreams(listen: ListenAddress): void;
+  checkUpstreams(listen: ListenAddress): Promise<void>;
   /** Starts delivering (also what an earlier run left in the outbox). */
   start(): Promise<void>;
   /** Delivers for at most the drain timeout, then stops; what is left stays for the next start. */
@@ -72,11 +72,11 @@ export function createServeForwarding(settings: ForwardSettings, deps: { store: 
   });
   return {
     forwarder,
-    checkUpstreams(listen) {
+    async checkUpstreams(listen) {
       for (const [project, route] of settings.routes) {
         if (route.mode === 'record' || !route.upstream) continue;
         const dsn = parseDsn(route.upstream);
-        if (ownAddressOf(dsn, [listen])) {
+        if (await ownCaptureOf(dsn, [listen])) {
           throw new ConfigError(
             `refusing to forward project ${project} to ${dsnToString(dsn)}: it is this server's own capture address ${listen.host}:${listen.port}, so every forward would be captured and forwarded again without end`,
           );

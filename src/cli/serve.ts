@@ -91,18 +91,19 @@ export const serveCommand = defineCommand({
       if (/EACCES|permission/i.test(message)) throw new ConfigError(`not allowed to listen on port ${port}; ports below 1024 need privileges, pick another with --port`);
       throw new ConfigError(`cannot listen on ${host}:${port} (${message}); --host must be an address of this machine, e.g. 127.0.0.1, 0.0.0.0 or ::1`);
     }
-    io.stdout(`listening on ${server.url}\n`);
-    io.stderr(describeAdminAccess(admin, server.url));
-    const dsnHost = host === '0.0.0.0' || host === '::' ? '<this host>' : host.includes(':') ? `[${host}]` : host;
-    logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${dsnHost}:${server.port}/1`);
+    // Checked before `listening on` is printed: a supervisor reading stdout sees a start only if it is one.
     try {
-      forwarding.checkUpstreams({ host, port: server.port });
+      await forwarding.checkUpstreams({ host, port: server.port });
       replays.startSchedule({ host, port: server.port });
     } catch (error) {
       await server.stop();
       await store.close();
       throw error;
     }
+    io.stdout(`listening on ${server.url}\n`);
+    io.stderr(describeAdminAccess(admin, server.url));
+    const dsnHost = host === '0.0.0.0' || host === '::' ? '<this host>' : host.includes(':') ? `[${host}]` : host;
+    logger.info(`storing captures in ${str(args, 'db')}; DSN example: http://<public key>@${dsnHost}:${server.port}/1`);
     const activity = startActivityLog(counting, logger);
     await forwarding.start();
     await new Promise<void>((resolve) => io.onStop(resolve));

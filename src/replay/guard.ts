@@ -37,14 +37,18 @@ export function selfReplayMessage(dsn: Dsn, why: string): string {
 
 /** Throws ConfigError when a destination is one of the own listen addresses (host names resolved). */
 export async function assertNotOwnCapture(destinations: readonly Dsn[], opts: GuardOptions): Promise<void> {
-  const resolve = opts.resolve ?? resolveHost;
   for (const dsn of destinations) {
-    for (const own of opts.ownAddresses ?? []) {
-      if (portOf(dsn) === own.port && (await sameMachineAddress(dsn.host, own.host, resolve))) {
-        throw new ConfigError(selfReplayMessage(dsn, ownAddressReason(own)));
-      }
-    }
+    const own = await ownCaptureOf(dsn, opts.ownAddresses ?? [], opts.resolve);
+    if (own) throw new ConfigError(selfReplayMessage(dsn, ownAddressReason(own)));
   }
+}
+
+/** The listen address `dsn` reaches on this machine (host names resolved), or null. */
+export async function ownCaptureOf(dsn: Dsn, ownAddresses: readonly ListenAddress[], resolve: (host: string) => Promise<string[]> = resolveHost): Promise<ListenAddress | null> {
+  for (const own of ownAddresses) {
+    if (portOf(dsn) === own.port && (ownAddressOf(dsn, [own]) || (await sameMachineAddress(dsn.host, own.host, resolve)))) return own;
+  }
+  return null;
 }
 
 /** The synchronous part (no name resolution), for refusing an API request before it is recorded. */

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../shared/logger.ts';
 import type { ReplayRunStatus, ReplayTrigger, Store } from '../store/index.ts';
-import { assertNotOwnAddress } from './guard.ts';
+import { assertNotOwnCapture } from './guard.ts';
 import { type Label, type ReplayRequest, resolveReplayRequest } from './options.ts';
 import { type Clock, systemClock } from './pacing.ts';
 import { RateLimitState } from './rate-limits.ts';
@@ -57,8 +57,8 @@ export function createReplayService(deps: ReplayServiceDeps): ReplayService {
   return {
     async start(request, opts) {
       const resolved = resolveReplayRequest(request, opts.label, deps.defaultConfig);
-      // Refused before anything is stored; host names are resolved in the run itself.
-      if (!resolved.plan.force) assertNotOwnAddress(resolved.plan.router.destinations, deps.ownAddresses?.() ?? []);
+      // Refused before anything is stored, host names resolved (a run row only for a run that starts).
+      if (!resolved.plan.force) await assertNotOwnCapture(resolved.plan.router.destinations, { storeFingerprint: deps.storeFingerprint, ownAddresses: deps.ownAddresses?.() ?? [] });
       const runId = await deps.store.createReplayRun({ startedAt: clock.now(), trigger: opts.trigger, options: resolved.summary });
       const plan = resolved.marker ? { ...resolved.plan, shaping: { ...resolved.plan.shaping, tags: [[MARKER_TAG, String(runId)] as [string, string], ...resolved.plan.shaping.tags] } } : resolved.plan;
       const stop = new AbortController();

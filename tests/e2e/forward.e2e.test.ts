@@ -4,6 +4,8 @@
 import { afterAll, describe, expect, it } from 'bun:test';
 import { Database } from 'bun:sqlite';
 import { writeFileSync } from 'node:fs';
+import { lookup } from 'node:dns/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.ts';
 import { runUndertaker, type ServerHandle, startServer, stopAll, TEST_KEY, tempDir } from '../helpers/spawn.ts';
@@ -170,9 +172,12 @@ describe('forwarding into itself', () => {
     const port = probe.port;
     probe.stop(true);
     const db = join(tempDir('ut-fwd-self-'), 'self.db');
-    for (const host of ['127.0.0.1', 'localhost.', '0.0.0.0']) {
+    // This machine's own name too, where it names the loopback address (as in Debian's /etc/hosts).
+    const named = (await lookup(hostname()).catch(() => null))?.address.startsWith('127.') ? [hostname()] : [];
+    for (const host of ['127.0.0.1', 'localhost.', '0.0.0.0', ...named]) {
       const out = await runUndertaker(['serve', '--port', String(port), '--db', db, '--forward', `1=http://${UP_KEY}@${host}:${port}/1`]);
       expect(out.code).toBe(2);
+      expect(out.stdout).toBe('');
       expect(out.stderr).toContain('refusing to forward project 1');
       expect(out.stderr).toContain('forwarded again without end');
     }
