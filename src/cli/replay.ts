@@ -7,7 +7,6 @@ import { createReplayService, type ReplayService, runStatus } from '../replay/se
 import { parseCron, startCron } from '../schedule/cron.ts';
 import { type Schedule, startEvery } from '../schedule/every.ts';
 import { ConfigError } from '../shared/errors.ts';
-import { storeFingerprint } from '../store/fingerprint.ts';
 import { servesOf } from '../store/presence.ts';
 import type { ReplayTrigger } from '../store/index.ts';
 import { bool, type CliIo, defineCommand, str } from './command.ts';
@@ -57,7 +56,7 @@ export const replayCommand = defineCommand({
     resolveReplayRequest(request, flagLabel); // fail on bad options before touching the database
     const dbPath = str(args, 'db')!;
     const store = await openDbFromArgs(args, { mustExist: true });
-    const service = createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: storeFingerprint(dbPath), ownAddresses: () => servesOf(dbPath) });
+    const service = createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: store.storeId, ownAddresses: () => servesOf(dbPath) });
     const json = bool(args, 'json');
     const quiet = bool(args, 'quiet');
     const once = (trigger: ReplayTrigger, signal: AbortSignal) => replayOnce(service, request, { trigger, signal, json, quiet, io });

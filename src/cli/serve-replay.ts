@@ -11,7 +11,6 @@ import { parseCron, startCron } from '../schedule/cron.ts';
 import { type Schedule, startEvery } from '../schedule/every.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { Logger } from '../shared/logger.ts';
-import { storeFingerprint } from '../store/fingerprint.ts';
 import { announceServe, type ServeAddress, servesOf } from '../store/presence.ts';
 import type { Store } from '../store/index.ts';
 import { type FlagSpec, type ParsedArgs, str } from './command.ts';
@@ -60,7 +59,7 @@ export interface ServeReplays {
 }
 
 export function createServeReplays(settings: ServeReplaySettings, deps: { store: Store; dbPath: string; logger: Logger }): ServeReplays {
-  const fingerprint = storeFingerprint(deps.dbPath);
+  const fingerprint = deps.store.storeId;
   let own: ServeAddress[] = [];
   let unannounce = () => {};
   const service = createReplayService({

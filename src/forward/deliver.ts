@@ -3,7 +3,7 @@
  * point the header `dsn` upstream, POST once, then apply the answer to the row in the same step
  * (delete on 2xx, defer with backoff, park) and to the upstream's rate limits.
  */
-import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
+import { ORIGIN_HEADER, originHeaderValue } from '../shared/identity-headers.ts';
 import { gzipBytes } from '../shared/gzip.ts';
 import { type Dsn, dsnToString, envelopeUrl, parseDsn } from '../envelope/dsn.ts';
 import { serializeEnvelope } from '../envelope/serialize.ts';
@@ -65,7 +65,8 @@ export async function deliverRow(row: OutboxRow, upstream: Upstream, ctx: Delive
     return park(row, `cannot be read as an envelope: ${(error as Error).message}`, ctx);
   }
   const body = ctx.gzip ? gzipBytes(payload) : payload;
-  const headers = ctx.ownStore ? { ...upstream.headers, [ORIGIN_HEADER]: ctx.ownStore } : upstream.headers;
+  const origin = originHeaderValue(row.origin, ctx.ownStore);
+  const headers = origin ? { ...upstream.headers, [ORIGIN_HEADER]: origin } : upstream.headers;
   const send = await attemptOnce(ctx.fetch, upstream.url, { headers, payload: body, attempt: row.attempts + 1, timeoutMs: ctx.timeoutMs, signal: ctx.signal });
   if (ctx.signal.aborted) return { kind: 'aborted' };
   const at = ctx.now();

@@ -35,6 +35,8 @@ export interface CaptureToForward {
   /** The envelope as Relay builds it from the request (the body itself for envelopes). */
   envelope: Envelope;
   itemTypes: readonly string[];
+  /** The request's x-undertaker-origin: the stores it already came through. */
+  origin?: string;
 }
 
 /**
@@ -46,7 +48,8 @@ export function outboxEntry(routes: ForwardRoutes | undefined, projectId: number
   const route = routes && forwardRouteFor(routes, projectId);
   if (!route) return undefined;
   const categories = [...new Set(capture.itemTypes.map(itemCategory))];
-  if (route.mode === 'record+forward') return { upstream: route.upstream, categories };
+  const origin = capture.origin ? { origin: capture.origin } : {};
+  if (route.mode === 'record+forward') return { upstream: route.upstream, categories, ...origin };
   const body = capture.endpoint === 'envelope' ? capture.body : serializeEnvelope(capture.envelope);
-  return { upstream: route.upstream, categories, body };
+  return { upstream: route.upstream, categories, body, ...origin };
 }

@@ -8,7 +8,7 @@ import { dashedEventId } from '../envelope/event-id.ts';
 import { DEFAULT_ENVELOPE_LIMITS, type EnvelopeLimits } from '../envelope/limits.ts';
 import { mediaType } from '../envelope/reports.ts';
 import { BadRequestError, NotFoundError } from '../shared/errors.ts';
-import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
+import { ORIGIN_HEADER, originIds } from '../shared/identity-headers.ts';
 import type { Logger } from '../shared/logger.ts';
 import { authFromRequest, type SentryAuth } from './auth.ts';
 import { decodeBody, parseContentEncoding, readBody } from './decode.ts';
@@ -53,8 +53,8 @@ export function createIngestRoutes(deps: IngestDeps & { logger: Logger }, option
     try {
       const route = matchIngestPath(url.pathname, options.tunnelPath);
       if (!route) throw new NotFoundError(`no ingest endpoint at ${url.pathname}`);
-      if (options.storeFingerprint && request.headers.get(ORIGIN_HEADER) === options.storeFingerprint) {
-        throw new BadRequestError('refused: this request was replayed or forwarded out of the database this server stores into, so storing it would loop; point the replay or --forward at another server');
+      if (options.storeFingerprint && originIds(request.headers.get(ORIGIN_HEADER)).includes(options.storeFingerprint)) {
+        throw new BadRequestError('refused: this request was replayed or forwarded out of the database this server stores into (directly or through other Undertakers), so storing it would loop; point the replay or --forward elsewhere');
       }
       const auth = authFromRequest(request.headers, url.searchParams) ?? pathAuth(route);
       // A key outside --keys is refused before its body is read or inflated; without any request
@@ -146,7 +146,7 @@ function reply(request: Request, route: RouteMatch, result: IngestResult): Respo
   }
 }
 
-const RECORDED_HEADERS = ['content-type', 'content-encoding', 'user-agent', 'origin', 'referer', 'x-forwarded-for', 'transfer-encoding', 'content-length'];
+const RECORDED_HEADERS = ['content-type', 'content-encoding', 'user-agent', 'origin', 'referer', 'x-forwarded-for', 'transfer-encoding', 'content-length', ORIGIN_HEADER];
 
 function requestMeta(request: Request, url: URL, route: RouteMatch): Record<string, string> {
   const meta: Record<string, string> = { path: url.pathname };

@@ -15,6 +15,7 @@ import { envelopeFromStored, storeEventEnvelope } from '../envelope/stored.ts';
 import { summarizeEnvelope, summarizeStoreEvent } from '../envelope/summarize.ts';
 import { ASSIGNED_EVENT_ID, type Envelope, type EnvelopeSummary } from '../envelope/types.ts';
 import { type ForwardRoutes, outboxEntry } from '../forward/entry.ts';
+import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
 import { newestTimestamp } from '../replay/rewrite.ts';
 import { AuthError, BadRequestError, EnvelopeParseError, PayloadTooLargeError, UnsupportedMediaError } from '../shared/errors.ts';
 import type { IngestEndpoint, Store } from '../store/index.ts';
@@ -72,7 +73,7 @@ export async function ingest(deps: IngestDeps, req: IngestRequest): Promise<Inge
     items: indexItems(parsed.envelope, readJson),
     requestMeta: { ...meta, ...(auth ? { auth_carrier: auth.carrier } : {}), ...(auth?.client ? { sentry_client: auth.client } : {}) },
     body: req.body,
-    forward: outboxEntry(deps.options.forwarding, projectId, { ...parsed, body: req.body, itemTypes: parsed.summary.itemTypes }),
+    forward: outboxEntry(deps.options.forwarding, projectId, { ...parsed, body: req.body, itemTypes: parsed.summary.itemTypes, origin: meta[ORIGIN_HEADER] }),
   });
   return { rowId, eventId: parsed.summary.eventId };
 }

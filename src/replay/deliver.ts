@@ -3,6 +3,7 @@
  * limits, send, and classify the result. Held envelopes (rate limited) are returned to the run,
  * which retries them once the limit has passed.
  */
+import { ORIGIN_HEADER, originHeaderValue } from '../shared/identity-headers.ts';
 import { type Dsn, dsnToString } from '../envelope/dsn.ts';
 import { serializeEnvelope } from '../envelope/serialize.ts';
 import { envelopeFromStored } from '../envelope/stored.ts';
@@ -26,6 +27,8 @@ export interface Destination {
 
 export interface DeliveryContext {
   ids: IdMapper;
+  /** The id of the store being replayed, sent on in ORIGIN_HEADER after the stores the capture came through; unset with --force. */
+  origin?: string;
   shape?: Shaper;
   dryRun: boolean;
   now: () => number;
@@ -40,12 +43,12 @@ const DEFAULT_HOLD_MS = 60_000;
 
 export function createDestination(
   dsn: Dsn,
-  opts: { client: string; fetch?: typeof fetch; budget: RetryBudget; sleep: (ms: number) => Promise<void>; limits?: RateLimitState; origin?: string },
+  opts: { client: string; fetch?: typeof fetch; budget: RetryBudget; sleep: (ms: number) => Promise<void>; limits?: RateLimitState },
 ): Destination {
   return {
     dsn,
     label: dsnToString(dsn),
-    send: createSender({ dsn, client: opts.client, fetch: opts.fetch, budget: opts.budget, sleep: opts.sleep, origin: opts.origin }),
+    send: createSender({ dsn, client: opts.client, fetch: opts.fetch, budget: opts.budget, sleep: opts.sleep }),
     limits: opts.limits ?? new RateLimitState(),
   };
 }
@@ -80,7 +83,8 @@ export async function deliver(record: EnvelopeRecord, dest: Destination, deltaSe
   // Held whole: items that must travel together (event + attachments, transaction + profile,
   // replay event + recording) stay together.
   if (check.limited.length) return { kind: 'held', until: check.until, categories: check.limited };
-  const send = await dest.send(serializeEnvelope(env));
+  const origin = originHeaderValue(record.requestMeta[ORIGIN_HEADER], ctx.origin);
+  const send = await dest.send(serializeEnvelope(env), origin ? { [ORIGIN_HEADER]: origin } : undefined);
   const at = ctx.now();
   if (send.status !== null) dest.limits.update(send.status, send.limits, at);
   if (send.status === 429) {

@@ -20,7 +20,7 @@ export interface ListenAddress {
 }
 
 export interface GuardOptions {
-  /** The fingerprint of the store this run reads (store/fingerprint.ts). */
+  /** The id of the store this run reads (Store.storeId). */
   storeFingerprint: string;
   /** Listen addresses of the capture servers writing into the store this run reads. */
   ownAddresses?: ListenAddress[];

@@ -108,13 +108,14 @@ export async function runReplay(deps: ReplayDeps, plan: ReplayPlan): Promise<Rep
     deps, plan, survey, startMs, stop,
     ctx: {
       ids: new DerivedIdMap(plan.seed !== undefined ? createIdMinter(plan.seed) : createIdMinter()),
+      origin: plan.force ? undefined : deps.guard?.storeFingerprint,
       shape: createShaper(plan.shaping, new Date(startMs)),
       dryRun: plan.dryRun,
       now: () => deps.clock.now(),
     },
     dispatcher: createDispatcher({ clock: deps.clock, concurrency: plan.concurrency, ratePerSecond: plan.ratePerSecond, signal: stop.signal }),
     recorder: new OutcomeRecorder(deps.runId !== undefined ? { store: deps.store, runId: deps.runId } : null, deps.onOutcome),
-    destinations: destinationsFor(plan.router, deps, plan.force ? undefined : deps.guard?.storeFingerprint),
+    destinations: destinationsFor(plan.router, deps),
     held: [],
   };
   state.recorder.counts.selected = survey.totals.count;
@@ -140,13 +141,13 @@ async function loadBodies(store: Store, ids: number[]): Promise<Map<number, Enve
   return out;
 }
 
-function destinationsFor(router: Router, deps: ReplayDeps, origin: string | undefined): Map<string, Destination> {
+function destinationsFor(router: Router, deps: ReplayDeps): Map<string, Destination> {
   const budget = createRetryBudget(RETRIES_PER_RUN);
   const sleep = (ms: number) => deps.clock.sleep(ms);
   return new Map(
     router.destinations.map((dsn) => {
       const key = dsnToString(dsn, true);
-      return [key, createDestination(dsn, { client: deps.client, fetch: deps.fetch, budget, sleep, limits: deps.rateLimits?.(key), origin })];
+      return [key, createDestination(dsn, { client: deps.client, fetch: deps.fetch, budget, sleep, limits: deps.rateLimits?.(key) })];
     }),
   );
 }

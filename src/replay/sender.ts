@@ -3,7 +3,6 @@
  * Retries network errors and 500/502/503/504 with backoff, bounded per envelope and per run;
  * never retries 4xx (a 400 or 413 will not get better; a 429 is the rate limiter's business).
  */
-import { ORIGIN_HEADER } from '../shared/identity-headers.ts';
 import { gzipBytes } from '../shared/gzip.ts';
 import { authHeader, envelopeUrl } from '../envelope/dsn.ts';
 import type { Dsn } from '../envelope/dsn.ts';
@@ -39,8 +38,6 @@ export interface SenderOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Per-attempt timeout. */
   timeoutMs?: number;
-  /** The fingerprint of the store being replayed, sent as ORIGIN_HEADER (guard.ts); unset with --force. */
-  origin?: string;
 }
 
 export const RETRY_STATUS_CODES = new Set([
@@ -52,7 +49,8 @@ export const RETRY_STATUS_CODES = new Set([
 const DEFAULT_TIMEOUT_MS = 30_000;
 const BASE_BACKOFF_MS = 500;
 
-export type Sender = (body: Uint8Array) => Promise<SendOutcome>;
+/** Sends one envelope; `extraHeaders` are added to this request only (ORIGIN_HEADER). */
+export type Sender = (body: Uint8Array, extraHeaders?: Record<string, string>) => Promise<SendOutcome>;
 
 export function createRetryBudget(retries: number): RetryBudget {
   let left = retries;
@@ -70,13 +68,13 @@ export function createSender(opts: SenderOptions): Sender {
     'user-agent': opts.client,
   };
   if (opts.gzip !== false) headers['content-encoding'] = 'gzip';
-  if (opts.origin) headers[ORIGIN_HEADER] = opts.origin;
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 
-  return async (body) => {
+  return async (body, extraHeaders) => {
     const payload = opts.gzip === false ? body : gzipBytes(body);
+    const requestHeaders = extraHeaders ? { ...headers, ...extraHeaders } : headers;
     for (let attempt = 1; ; attempt++) {
-      const outcome = await attemptOnce(doFetch, url, { headers, payload, attempt, timeoutMs });
+      const outcome = await attemptOnce(doFetch, url, { headers: requestHeaders, payload, attempt, timeoutMs });
       const retryable = outcome.status === null || RETRY_STATUS_CODES.has(outcome.status);
       if (outcome.ok || !retryable || attempt >= maxAttempts || (opts.budget && !opts.budget.take())) return outcome;
       await sleep(BASE_BACKOFF_MS * 2 ** (attempt - 1));

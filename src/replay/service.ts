@@ -17,7 +17,7 @@ export interface ReplayServiceDeps {
   store: Store;
   /** `undertaker/<version>`: user agent and `sentry_client`. */
   client: string;
-  /** This store's fingerprint (store/fingerprint.ts), for the own-capture-address check. */
+  /** This store's id (Store.storeId), for the own-capture-address check. */
   storeFingerprint: string;
   /** Listen addresses of the capture servers writing into this store (this process's, or store/presence.ts). */
   ownAddresses?: () => Array<{ host: string; port: number }>;

@@ -94,6 +94,12 @@ export interface EnvelopeFilter {
  */
 export interface Store extends EnvelopeStore, ReplayHistoryStore, OutboxStore {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * This database's random id (made by its first migration to 0005; random per process for
+   * `:memory:`): Undertaker sends it as `x-undertaker-store` and `x-undertaker-origin`, so a replay
+   * or forward can tell its own database from another's.
+   */
+  readonly storeId: string;
   /** Throws StoreError when the database cannot be read and written. */
   checkHealth(): Promise<void>;
   /** Finishes pending writes and closes the database. */
@@ -222,6 +228,8 @@ export interface NewOutboxEntry {
   categories: string[];
   /** Forward mode: the envelope bytes to send, kept only in the outbox (no envelope row is written). */
   body?: Uint8Array;
+  /** The capture's x-undertaker-origin (stores it came through), sent on with this store's id. */
+  origin?: string;
 }
 
 /** One outbox row; `size` is the byte count to forward (its own body, or its envelope's). */
@@ -239,6 +247,8 @@ export interface OutboxRow {
   size: number;
   /** Set aside after a refusal retrying cannot fix (400, 413): kept with `lastError`, never sent again. */
   parked: boolean;
+  /** The capture's x-undertaker-origin, or null. */
+  origin: string | null;
 }
 
 export interface OutboxStats {

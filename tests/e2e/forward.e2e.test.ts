@@ -203,3 +203,30 @@ describe('forwarding into itself', () => {
     await Promise.all([a.stop(), b.stop(), upstream.stop()]);
   }, 60_000);
 });
+
+describe('forwarding between two Undertakers that forward to each other', () => {
+  it('stores each capture once on each side: the way back is refused, not looped', async () => {
+    const probes = [0, 1].map(() => Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() }));
+    const [pa, pb] = probes.map((p) => p.port) as [number, number];
+    for (const p of probes) p.stop(true);
+    const dir = tempDir('ut-fwd-mutual-');
+    const a = await startServer({ db: join(dir, 'a.db'), args: ['--port', String(pa), '--forward', `1=http://${UP_KEY}@127.0.0.1:${pb}/1`] });
+    const b = await startServer({ db: join(dir, 'b.db'), args: ['--port', String(pb), '--forward', `1=http://${UP_KEY}@127.0.0.1:${pa}/1`] });
+    const eventId = 'abcdef0123456789abcdef0123456789';
+    expect((await fetch(`${a.url}/api/1/envelope/`, { method: 'POST', body: envelope(eventId, 1, pa, false) })).status).toBe(200);
+    // Wait until both outboxes are empty of waiting rows (the way back is set aside).
+    const deadline = Date.now() + 20_000;
+    const health = async (s: ServerHandle) => ((await (await fetch(`${s.url}/health`)).json()) as { outbox: { depth: number; parked: number } }).outbox;
+    while (Date.now() < deadline) {
+      const [ha, hb] = [await health(a), await health(b)];
+      if (ha.depth === ha.parked && hb.depth === hb.parked && hb.parked === 1) break;
+      await Bun.sleep(200);
+    }
+    await Bun.sleep(500);
+    await Promise.all([a.stop(), b.stop()]);
+    const [inA, inB] = [(await stored(a.db)).get(1) ?? [], (await stored(b.db)).get(1) ?? []];
+    expect(inA.map((e) => e.eventId)).toEqual([eventId]);
+    expect(inB.map((e) => e.eventId)).toEqual([eventId]);
+    expect(b.logs()).toContain('refused for good');
+  }, 60_000);
+});

@@ -5,6 +5,7 @@ import m1 from '../../../drizzle/sqlite/0001_items_replays_outbox.sql' with { ty
 import m2 from '../../../drizzle/sqlite/0002_sdk_and_time_indexes.sql' with { type: 'text' };
 import m3 from '../../../drizzle/sqlite/0003_title_search.sql' with { type: 'text' };
 import m4 from '../../../drizzle/sqlite/0004_outbox_lease.sql' with { type: 'text' };
+import m5 from '../../../drizzle/sqlite/0005_store_id_and_origin.sql' with { type: 'text' };
 
 export const SQLITE_MIGRATIONS: EmbeddedMigration[] = [
   { tag: "0000_init", when: 1796325993842, breakpoints: true, sql: m0 },
@@ -12,4 +13,5 @@ export const SQLITE_MIGRATIONS: EmbeddedMigration[] = [
   { tag: "0002_sdk_and_time_indexes", when: 1796328849829, breakpoints: true, sql: m2 },
   { tag: "0003_title_search", when: 1796360040429, breakpoints: true, sql: m3 },
   { tag: "0004_outbox_lease", when: 1796362238195, breakpoints: true, sql: m4 },
+  { tag: "0005_store_id_and_origin", when: 1796364062192, breakpoints: true, sql: m5 },
 ];

@@ -26,6 +26,7 @@ export function createOutboxStore(db: BunSQLiteDatabase, client: Database): Outb
     categories: sql.placeholder('categories'),
     body: sql.placeholder('body'),
     nextAttemptAt: sql.placeholder('createdAt'),
+    origin: sql.placeholder('origin'),
   }).prepare();
   const rows = () => db.select(ROW_COLUMNS).from(outbox).leftJoin(envelopes, eq(envelopes.id, outbox.envelopeId));
   const stats = client.query<{ rows: number; bytes: number | null; parked: number | null; oldest: number | null }, [number]>(
@@ -48,6 +49,7 @@ export function createOutboxStore(db: BunSQLiteDatabase, client: Database): Outb
         upstream: f.upstream,
         categories: f.categories.join(' '),
         body: envelopeId === null ? (f.body ?? null) : null,
+        origin: f.origin ?? null,
       });
     },
     async outboxSources() {
@@ -129,6 +131,7 @@ const ROW_COLUMNS = {
   attempts: outbox.attempts,
   nextAttemptAt: outbox.nextAttemptAt,
   lastError: outbox.lastError,
+  origin: outbox.origin,
   size: sql<number>`coalesce(length(${outbox.body}), ${envelopes.size}, 0)`.mapWith(Number),
 };
 

@@ -132,6 +132,8 @@ export const outbox = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
     lastError: text('last_error'),
+    /** Store ids this capture already came through (x-undertaker-origin), forwarded on with ours. */
+    origin: text('origin'),
   },
   (t) => [index('outbox_due_idx').on(t.projectId, t.id)],
 );
@@ -146,4 +148,10 @@ export const outboxLease = sqliteTable('outbox_lease', {
   owner: text('owner').notNull(),
   /** Epoch ms after which another process may take the lease over. */
   expiresAt: integer('expires_at').notNull(),
+});
+
+/** Facts about this database; `store_id` (random, made by migration 0005) names it to other Undertakers. */
+export const storeMeta = sqliteTable('store_meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
 });

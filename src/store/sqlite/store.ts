@@ -35,8 +35,10 @@ export async function openSqliteStore(opts: SqliteOptions): Promise<Store> {
   }
   const { addWithin, ...outboxStore } = createOutboxStore(db, client);
   const { writer, ...envelopeStore } = createEnvelopeStore(db, client, addWithin, { compression: opts.compression });
+  const idRow = client.query<{ value: string }, []>("select value from store_meta where key = 'store_id'").get();
   return {
     dialect: 'sqlite',
+    storeId: idRow?.value ?? crypto.randomUUID().replaceAll('-', '').slice(0, 16),
     ...envelopeStore,
     ...createReplayHistoryStore(db, client),
     ...outboxStore,

@@ -10,7 +10,6 @@ import { BadRequestError, ConfigError, NotFoundError } from '../../shared/errors
 import type { Logger } from '../../shared/logger.ts';
 import { VERSION } from '../../shared/version.ts';
 import type { ReplayOutcomeKind, Store } from '../../store/index.ts';
-import { storeFingerprint } from '../../store/fingerprint.ts';
 import { ErrorBody, IdParams } from './model.ts';
 import { ReplayDetailQuery, ReplayListQuery, ReplayRunDetail, ReplayRunList, ReplayStartBody, ReplayStarted } from './replays-model.ts';
 
@@ -23,7 +22,7 @@ export interface ReplaysApiDeps {
 
 export function createReplaysApi(deps: ReplaysApiDeps) {
   const { store } = deps;
-  const replays = deps.replays ?? createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: storeFingerprint(':memory:'), logger: deps.logger });
+  const replays = deps.replays ?? createReplayService({ store, client: `undertaker/${VERSION}`, storeFingerprint: store.storeId, logger: deps.logger });
   return new Elysia({ name: 'api-replays', prefix: '/api' })
     .post(
       '/replays',
