@@ -3,7 +3,7 @@
  * `<db>-serve.json` next to the database (like SQLite's -wal file) and removes it on exit. A replay
  * reading that database learns its own capture address from it without asking the network.
  */
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 
 export interface ServeAddress {
   host: string;
@@ -14,8 +14,14 @@ interface Presence extends ServeAddress {
   pid: number;
 }
 
+/** Next to the database file itself: a symlink or a relative path to it finds the same note. */
 function presencePath(dbPath: string): string | null {
-  return dbPath === '' || dbPath === ':memory:' ? null : `${dbPath}-serve.json`;
+  if (dbPath === '' || dbPath === ':memory:') return null;
+  let real = dbPath;
+  try {
+    real = realpathSync(dbPath);
+  } catch {}
+  return `${real}-serve.json`;
 }
 
 /** Records this process as the capture server of `dbPath`; returns the function that removes it. */

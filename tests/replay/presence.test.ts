@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'bun:test';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { announceServe, servesOf } from '../../src/store/presence.ts';
 import { tempDir } from '../helpers/spawn.ts';
@@ -23,5 +23,15 @@ describe('serve presence next to the database', () => {
     expect(servesOf(db)).toEqual([]);
     expect(announceServe(':memory:', { host: '127.0.0.1', port: 1 })).toBeInstanceOf(Function);
     expect(servesOf(':memory:')).toEqual([]);
+  });
+
+  it('finds the server of a database reached through a symlink', () => {
+    const dir = tempDir('ut-presence-');
+    const db = join(dir, 'capture.db');
+    writeFileSync(db, '');
+    symlinkSync(db, join(dir, 'link.db'));
+    const stop = announceServe(db, { host: '127.0.0.1', port: 3002 });
+    expect(servesOf(join(dir, 'link.db'))).toEqual([{ host: '127.0.0.1', port: 3002 }]);
+    stop();
   });
 });
