@@ -11,6 +11,7 @@ interface Shown {
   event_id: string | null;
   type: string;
   trace_id: string | null;
+  title: string | null;
   header: Json;
   items: { header: Json; payload: Json }[];
 }
@@ -159,7 +160,8 @@ describe.skipIf(problems.length > 0)('replay from one undertaker into another', 
       const oldErr = before.find((e) => e.event_id === result.transaction_error_event_id)!;
       const platform = oldTx.items[0]!.payload.platform;
       const newTx = after.find((e) => e.type === 'transaction' && e.items[0]!.payload.transaction === 'job' && e.items[0]!.payload.platform === platform)!;
-      const newErr = after.find((e) => e.type === 'error' && e.trace_id === newTx.trace_id && e.items[0]!.payload.platform === platform)!;
+      // The error of the same title in the transaction's new trace (another error of the scenario can share the trace).
+      const newErr = after.find((e) => e.type === 'error' && e.trace_id === newTx.trace_id && e.items[0]!.payload.platform === platform && e.title === oldErr.title)!;
       expect(newErr).toBeDefined();
       expect(newTx.trace_id).not.toBe(oldTx.trace_id);
       expect(newTx.trace_id).toMatch(/^[0-9a-f]{32}$/);
