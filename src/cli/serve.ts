@@ -79,13 +79,16 @@ export const serveCommand = defineCommand({
       health: () => ({ outbox: forwarding.forwarder.health() }),
       ingest: { ...limits, tunnelPath, forwarding: forwardSettings.routes, allowedKeys: keys ? new Set(keys.split(',').map((k) => k.trim()).filter(Boolean)) : undefined },
     });
+    // A start that fails closes the database, and removes it when this start created it: it holds nothing.
+    const abandon = async () => {
+      await store.close();
+      if (!dbExisted) for (const suffix of ['', '-wal', '-shm']) rmSync(`${str(args, 'db')}${suffix}`, { force: true });
+    };
     let server;
     try {
       server = startServer(app, { host, port, maxRequestBytes: limits.maxRequestBytes });
     } catch (error) {
-      await store.close();
-      // A database this failed start created holds nothing: leave no empty file behind.
-      if (!dbExisted) for (const suffix of ['', '-wal', '-shm']) rmSync(`${str(args, 'db')}${suffix}`, { force: true });
+      await abandon();
       const message = (error as Error).message;
       if (/in use|EADDRINUSE/i.test(message)) throw new ConfigError(`port ${port} on ${host} is already in use; pick another with --port (0 picks a free one)`);
       if (/EACCES|permission/i.test(message)) throw new ConfigError(`not allowed to listen on port ${port}; ports below 1024 need privileges, pick another with --port`);
@@ -97,7 +100,7 @@ export const serveCommand = defineCommand({
       replays.startSchedule({ host, port: server.port });
     } catch (error) {
       await server.stop();
-      await store.close();
+      await abandon();
       throw error;
     }
     io.stdout(`listening on ${server.url}\n`);

@@ -3,7 +3,7 @@
 // database; and SIGTERM draining the outbox for a bounded time, the rest resumed on the next start.
 import { afterAll, describe, expect, it } from 'bun:test';
 import { Database } from 'bun:sqlite';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -182,6 +182,8 @@ describe('forwarding into itself', () => {
       expect(out.stderr).toContain('forwarded again without end');
     }
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
+    // The refused start created the database: nothing is left of it.
+    expect(existsSync(db)).toBe(false);
   });
 
   it('warns when another serve writes into the same database, and only one of them forwards', async () => {
