@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { measureUnderLoad, prepareCaptureLoad } from './lib/capture-load.ts';
 import { ensureCorpus } from './lib/corpus.ts';
-import { runMeasured, spawnServer } from './lib/proc.ts';
+import { replayInto, withSink } from './lib/replay-sink.ts';
 import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({
@@ -34,18 +34,9 @@ const db = await ensureCorpus(total);
 const sizes = [Math.min(100_000, total), total].filter((n, i, all) => all.indexOf(n) === i);
 const replays: { envelopes: number; rssMiB: number; seconds: number }[] = [];
 for (const limit of sizes) {
-  const { proc, url } = await spawnServer([process.execPath, join(root, 'bench/sink.ts')]);
-  try {
-    const dsn = `http://fedcba9876543210fedcba9876543210@${url.slice('http://'.length)}/1`;
-    const r = await runMeasured([...undertaker, 'replay', '--dsn', dsn, '--db', db, '--limit', String(limit), '--concurrency', '16', '--json']);
-    if (r.code !== 0) throw new Error(`replay of ${limit} failed (exit ${r.code}): ${r.stderr.slice(-1500)}`);
-    const { accepted } = JSON.parse(r.stdout) as { accepted: number };
-    replays.push({ envelopes: accepted, rssMiB: r.peakRssMiB, seconds: r.wallMs / 1000 });
-    console.error(`replay of ${accepted.toLocaleString('en')} envelopes: peak RSS ${r.peakRssMiB.toFixed(0)} MiB in ${(r.wallMs / 1000).toFixed(0)} s`);
-  } finally {
-    proc.kill('SIGTERM');
-    await proc.exited;
-  }
+  const { result: r } = await withSink((_url, dsn) => replayInto(undertaker, dsn, db, limit, 16));
+  replays.push({ envelopes: r.accepted, rssMiB: r.rssMiB, seconds: r.seconds });
+  console.error(`replay of ${r.accepted.toLocaleString('en')} envelopes: peak RSS ${r.rssMiB.toFixed(0)} MiB in ${r.seconds.toFixed(0)} s`);
 }
 rmSync(dir, { recursive: true, force: true });
 

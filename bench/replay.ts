@@ -11,7 +11,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureCorpus } from './lib/corpus.ts';
-import { runMeasured, spawnServer } from './lib/proc.ts';
+import { runMeasured } from './lib/proc.ts';
+import { replayInto, withSink } from './lib/replay-sink.ts';
 import { wholeNumber } from './lib/args.ts';
 
 const { values } = parseArgs({
@@ -24,18 +25,6 @@ const root = resolve(import.meta.dir, '..');
 const undertaker = values.bin ? [resolve(values.bin)] : [process.execPath, resolve(root, 'src/cli/main.ts')];
 const db = await ensureCorpus(corpusSize);
 
-async function withSink<T>(run: (url: string, dsn: string) => Promise<T>): Promise<{ result: T; received: number }> {
-  const { proc, url } = await spawnServer([process.execPath, resolve(root, 'bench/sink.ts')]);
-  try {
-    const result = await run(`${url}/api/1/envelope/`, `http://fedcba9876543210fedcba9876543210@${url.slice('http://'.length)}/1`);
-    const { count } = (await (await fetch(url)).json()) as { count: number };
-    return { result, received: count };
-  } finally {
-    proc.kill('SIGTERM');
-    await proc.exited;
-  }
-}
-
 const sink = await withSink(async (url) => {
   const r = await runMeasured([process.execPath, resolve(root, 'bench/lib/blast.ts'), url, String(envelopes), String(concurrency)]);
   if (r.code !== 0) throw new Error(`sink client failed: ${r.stderr}`);
@@ -43,19 +32,14 @@ const sink = await withSink(async (url) => {
 });
 console.error(`sink maximum: ${sink.result.perSecond.toFixed(0)} envelopes/s (${sink.received} received)`);
 
-const replay = await withSink(async (_url, dsn) => {
-  const r = await runMeasured([...undertaker, 'replay', '--dsn', dsn, '--db', db, '--limit', String(envelopes), '--concurrency', String(concurrency), '--json']);
-  if (r.code !== 0) throw new Error(`replay failed (exit ${r.code}): ${r.stderr.slice(-2000)}\n${r.stdout.slice(-2000)}`);
-  const summary = JSON.parse(r.stdout) as { accepted: number; selected: number };
-  return { ...summary, seconds: r.wallMs / 1000, rss: r.peakRssMiB };
-});
+const replay = await withSink((_url, dsn) => replayInto(undertaker, dsn, db, envelopes, concurrency));
 const perSecond = replay.result.accepted / replay.result.seconds;
-console.error(`undertaker replay: ${replay.result.accepted} accepted in ${replay.result.seconds.toFixed(1)} s (${replay.received} received), peak RSS ${replay.result.rss.toFixed(0)} MiB`);
+console.error(`undertaker replay: ${replay.result.accepted} accepted in ${replay.result.seconds.toFixed(1)} s (${replay.received} received), peak RSS ${replay.result.rssMiB.toFixed(0)} MiB`);
 
 const ratio = perSecond / sink.result.perSecond;
 console.log(`replay benchmark (${envelopes.toLocaleString('en')} envelopes from a ${corpusSize.toLocaleString('en')}-envelope corpus, concurrency ${concurrency})`);
 console.log('| client | envelopes/s | peak RSS MiB |');
 console.log('|---|---|---|');
 console.log(`| bare fetch client, pre-built gzip bodies (sink maximum, baseline) | ${sink.result.perSecond.toFixed(0)} | – |`);
-console.log(`| undertaker replay (read, rewrite, gzip, send, record history) | ${perSecond.toFixed(0)} | ${replay.result.rss.toFixed(0)} |`);
+console.log(`| undertaker replay (read, rewrite, gzip, send, record history) | ${perSecond.toFixed(0)} | ${replay.result.rssMiB.toFixed(0)} |`);
 console.log(`ratio replay/sink maximum: ${ratio.toFixed(2)}× (target ≥ 0.8×)`);

@@ -3,6 +3,7 @@
  * timeout, a config file), and the forwarder's life: started once the server listens, drained
  * for a bounded time on SIGTERM after the in-flight requests have finished.
  */
+import { formatDuration } from '../config/duration.ts';
 import { type ForwardSettings, loadForwardConfig, resolveForwardSettings } from '../config/forward-config.ts';
 import { dsnToString, parseDsn } from '../envelope/dsn.ts';
 import { createForwarder, type Forwarder } from '../forward/forwarder.ts';
@@ -61,14 +62,14 @@ export interface ServeForwarding {
   stop(): Promise<void>;
 }
 
-export function createServeForwarding(settings: ForwardSettings, deps: { store: Store; logger: Logger; fingerprint: string }): ServeForwarding {
+export function createServeForwarding(settings: ForwardSettings, deps: { store: Store; logger: Logger }): ServeForwarding {
   const forwarder = createForwarder({
     store: deps.store,
     logger: deps.logger,
     spool: settings.spool,
     client: `undertaker/${VERSION}`,
     maxBackoffMs: settings.maxBackoffMs,
-    ownStore: deps.fingerprint,
+    ownStore: deps.store.storeId,
   });
   return {
     forwarder,
@@ -91,7 +92,7 @@ export function createServeForwarding(settings: ForwardSettings, deps: { store: 
       if (settings.routes.size) {
         const { maxRows, maxBytes, maxAgeMs } = settings.spool;
         deps.logger.info(
-          `outbox: at most ${maxRows} rows, ${formatBytes(maxBytes)}, ${formatMs(maxAgeMs)} old; drain on stop up to ${formatMs(settings.drainTimeoutMs)}; retries back off up to ${formatMs(settings.maxBackoffMs)}`,
+          `outbox: at most ${maxRows} rows, ${formatBytes(maxBytes)}, ${formatDuration(maxAgeMs)} old; drain on stop up to ${formatDuration(settings.drainTimeoutMs)}; retries back off up to ${formatDuration(settings.maxBackoffMs)}`,
         );
       } else if (settings.configured) {
         deps.logger.warn('the forward config names no sources: everything is only recorded');
@@ -116,11 +117,6 @@ export function createServeForwarding(settings: ForwardSettings, deps: { store: 
 function formatBytes(n: number): string {
   for (const [unit, size] of [['GiB', 1024 ** 3], ['MiB', 1024 ** 2], ['KiB', 1024]] as const) if (n >= size && n % size === 0) return `${n / size} ${unit}`;
   return `${n} bytes`;
-}
-
-function formatMs(ms: number): string {
-  for (const [unit, size] of [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1000]] as const) if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
-  return `${ms} ms`;
 }
 
 function list(args: ParsedArgs, name: string): string[] {

@@ -51,7 +51,6 @@ export function parseServeReplayArgs(args: ParsedArgs): ServeReplaySettings {
 
 export interface ServeReplays {
   service: ReplayService;
-  fingerprint: string;
   /** Announces the listen address (store/presence.ts) and starts the schedule, if any, once the server listens. */
   startSchedule(listen: { host: string; port: number }): void;
   /** Stops the schedule and every run in progress, letting sends in flight finish. */
@@ -59,13 +58,12 @@ export interface ServeReplays {
 }
 
 export function createServeReplays(settings: ServeReplaySettings, deps: { store: Store; dbPath: string; logger: Logger }): ServeReplays {
-  const fingerprint = deps.store.storeId;
   let own: ServeAddress[] = [];
   let unannounce = () => {};
   const service = createReplayService({
     store: deps.store,
     client: `undertaker/${VERSION}`,
-    storeFingerprint: fingerprint,
+    storeFingerprint: deps.store.storeId,
     // This server, and any other serve writing into the same database.
     ownAddresses: () => [...own, ...servesOf(deps.dbPath)],
     defaultConfig: settings.config,
@@ -80,7 +78,6 @@ export function createServeReplays(settings: ServeReplaySettings, deps: { store:
   };
   return {
     service,
-    fingerprint,
     startSchedule(listen) {
       if (settings.everyMs !== undefined || settings.cron) {
         // A schedule into this server's own capture address would double the data every run:

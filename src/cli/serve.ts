@@ -68,14 +68,14 @@ export const serveCommand = defineCommand({
     const store = await openDbFromArgs(args, { mustExist: false });
     const counting = countCaptures(store);
     const replays = createServeReplays(replaySettings, { store, dbPath: str(args, 'db')!, logger });
-    const forwarding = createServeForwarding(forwardSettings, { store, logger, fingerprint: replays.fingerprint });
+    const forwarding = createServeForwarding(forwardSettings, { store, logger });
     const limits = { maxEnvelopeBytes: configured.maxEnvelopeSize, maxEventBytes: configured.maxEventSize, maxRequestBytes: configured.maxRequestSize, limits: configured };
     const app = createApp({
       store: counting.store,
       logger,
       adminToken: admin.token,
       replays: replays.service,
-      storeFingerprint: replays.fingerprint,
+      storeFingerprint: store.storeId,
       health: () => ({ outbox: forwarding.forwarder.health() }),
       ingest: { ...limits, tunnelPath, forwarding: forwardSettings.routes, allowedKeys: keys ? new Set(keys.split(',').map((k) => k.trim()).filter(Boolean)) : undefined },
     });

@@ -16,6 +16,7 @@ export function parseDuration(input: string, flag = 'duration', minMs = 1): numb
 }
 
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
   if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
   if (ms % 60_000 === 0) return `${ms / 60_000}m`;

@@ -3,6 +3,7 @@
  * endpoint's body (store event, minidump upload, security/NEL report, Unreal crash, cron check-in)
  * becomes the envelope Relay builds from it, so every stored row can be shown and replayed alike.
  */
+import { serializeEnvelope } from './serialize.ts';
 import { normalizeEventId } from './event-id.ts';
 import { minidumpEnvelope } from './minidump.ts';
 import { parseEnvelope } from './parse.ts';
@@ -30,6 +31,14 @@ export function envelopeFromStored(endpoint: string, body: Uint8Array, meta: Sto
   const convert = CONVERTERS[endpoint];
   if (!convert) throw new Error(`stored requests from the "${endpoint}" endpoint cannot be read as envelopes`);
   return convert(body, meta);
+}
+
+/**
+ * The envelope bytes a stored request stands for: the body itself for the envelope endpoint, else
+ * the envelope Relay builds from it, serialised (what forwarding sends).
+ */
+export function storedEnvelopeBytes(endpoint: string, body: Uint8Array, meta: StoredRequestMeta = {}): Uint8Array {
+  return endpoint === 'envelope' ? body : serializeEnvelope(envelopeFromStored(endpoint, body, meta));
 }
 
 /**

@@ -6,8 +6,7 @@
 import { ORIGIN_HEADER, originHeaderValue } from '../shared/identity-headers.ts';
 import { gzipBytes } from '../shared/gzip.ts';
 import { type Dsn, dsnToString, envelopeUrl, parseDsn } from '../envelope/dsn.ts';
-import { serializeEnvelope } from '../envelope/serialize.ts';
-import { envelopeFromStored } from '../envelope/stored.ts';
+import { storedEnvelopeBytes } from '../envelope/stored.ts';
 import { RateLimitState } from '../replay/rate-limits.ts';
 import { attemptOnce } from '../replay/sender.ts';
 import type { OutboxRow, Store } from '../store/types.ts';
@@ -43,7 +42,7 @@ export interface DeliveryContext {
   signal: AbortSignal;
   /** Wait before the next attempt after `attempts` failed ones. */
   backoffMs: (attempts: number) => number;
-  /** This server's store fingerprint: an upstream answering with it is this server (a forwarding loop). */
+  /** This server's store id: an upstream answering with it is this server (a forwarding loop). */
   ownStore?: string;
 }
 
@@ -99,8 +98,7 @@ export async function deliverRow(row: OutboxRow, upstream: Upstream, ctx: Delive
 async function rowBytes(row: OutboxRow, store: DeliveryStore): Promise<Uint8Array | null> {
   if (row.envelopeId === null) return store.outboxBody(row.id);
   const record = await store.getEnvelope(row.envelopeId);
-  if (!record) return null;
-  return record.endpoint === 'envelope' ? record.body : serializeEnvelope(envelopeFromStored(record.endpoint, record.body, record.requestMeta));
+  return record ? storedEnvelopeBytes(record.endpoint, record.body, record.requestMeta) : null;
 }
 
 /** A 429 holds the row (never deletes it); one whose limits miss the row's categories holds those for 60 s. */

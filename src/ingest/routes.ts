@@ -29,7 +29,7 @@ export interface IngestRouteOptions {
   tunnelPath: string;
   /** Relay's other per-item limits; unset ones keep Relay's defaults. */
   limits?: Partial<EnvelopeLimits>;
-  /** This server's store fingerprint: replays and forwards that come from it are refused (a loop). */
+  /** This server's store id: replays and forwards that came through it are refused (a loop). */
   storeFingerprint?: string;
 }
 

@@ -17,7 +17,7 @@ export interface SendOutcome {
   attempts: number;
   /** Rate-limit headers of the last response (both null without a response). */
   limits: RateLimitHeaders;
-  /** `x-undertaker-store` of the last response: the receiving Undertaker's store fingerprint. */
+  /** `x-undertaker-store` of the last response: the receiving Undertaker's store id. */
   undertakerStore: string | null;
 }
 

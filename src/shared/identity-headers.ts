@@ -2,7 +2,7 @@
 
 /** Response header of every Undertaker: its version. */
 export const VERSION_HEADER = 'x-undertaker';
-/** Response header of every Undertaker: the fingerprint of the store it writes into. */
+/** Response header of every Undertaker: the id of the database it stores into (Store.storeId). */
 export const STORE_HEADER = 'x-undertaker-store';
 /**
  * Request header of Undertaker's own replays and forwards: the ids of the stores the data came

@@ -8,7 +8,7 @@ import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/index.ts';
-import { runUndertaker, type ServerHandle, startServer, stopAll, TEST_KEY, tempDir } from '../helpers/spawn.ts';
+import { freePorts, runUndertaker, type ServerHandle, startServer, stopAll, TEST_KEY, tempDir } from '../helpers/spawn.ts';
 
 afterAll(stopAll);
 
@@ -168,9 +168,7 @@ describe('SIGTERM with a waiting outbox', () => {
 
 describe('forwarding into itself', () => {
   it('refuses at start an upstream that is its own capture address, exit 2, storing nothing', async () => {
-    const probe = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() });
-    const port = probe.port;
-    probe.stop(true);
+    const [port] = freePorts() as [number];
     const db = join(tempDir('ut-fwd-self-'), 'self.db');
     // This machine's own name too, where it names the loopback address (as in Debian's /etc/hosts).
     const named = (await lookup(hostname()).catch(() => null))?.address.startsWith('127.') ? [hostname()] : [];
@@ -208,9 +206,7 @@ describe('forwarding into itself', () => {
 
 describe('forwarding between two Undertakers that forward to each other', () => {
   it('stores each capture once on each side: the way back is refused, not looped', async () => {
-    const probes = [0, 1].map(() => Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() }));
-    const [pa, pb] = probes.map((p) => p.port) as [number, number];
-    for (const p of probes) p.stop(true);
+    const [pa, pb] = freePorts(2) as [number, number];
     const dir = tempDir('ut-fwd-mutual-');
     const a = await startServer({ db: join(dir, 'a.db'), args: ['--port', String(pa), '--forward', `1=http://${UP_KEY}@127.0.0.1:${pb}/1`] });
     const b = await startServer({ db: join(dir, 'b.db'), args: ['--port', String(pb), '--forward', `1=http://${UP_KEY}@127.0.0.1:${pa}/1`] });

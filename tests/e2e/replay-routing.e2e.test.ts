@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'bun:test';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { envelopeBody } from '../helpers/replay-fixtures.ts';
-import { runUndertaker, type ServerHandle, startServer, stopAll, TEST_KEY, tempDir, undertakerCommand } from '../helpers/spawn.ts';
+import { freePorts, runUndertaker, type ServerHandle, startServer, stopAll, TEST_KEY, tempDir, undertakerCommand } from '../helpers/spawn.ts';
 
 const KEY = '0123456789abcdef0123456789abcdef';
 const DEST = 'fedcba9876543210fedcba9876543210';
@@ -179,9 +179,7 @@ describe('scheduled replays', () => {
   });
 
   it('refuses a schedule into its own capture address at start, exit 2, and leaves nothing listening', async () => {
-    const probe = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() });
-    const port = probe.port;
-    probe.stop(true);
+    const [port] = freePorts() as [number];
     const out = await runUndertaker(['serve', '--port', String(port), '--replay-every', '1h', '--replay-dsn', `http://${TEST_KEY}@0.0.0.0:${port}/1`, '--db', join(tempDir(), 'x.db')]);
     expect(out.code).toBe(2);
     expect(out.stderr).toContain(`refusing to replay into http://${TEST_KEY}@0.0.0.0:${port}/1`);

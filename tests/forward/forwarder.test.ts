@@ -6,6 +6,7 @@ import { DEFAULT_SPOOL } from '../../src/config/forward-config.ts';
 import { gzipSync } from 'node:zlib';
 import { DEFAULT_INGEST_LIMITS } from '../../src/ingest/routes.ts';
 import { createApp } from '../../src/web/app.ts';
+import { silentLogger } from '../helpers/logger.ts';
 import { createHarness, envelope, id, upstream } from './harness.ts';
 
 const RF = { '1': { mode: 'record+forward' as const, upstream: upstream(42) }, '2': { mode: 'record+forward' as const, upstream: upstream(43) } };
@@ -173,7 +174,7 @@ describe('retries', () => {
     const h = await createHarness(RF, { ownStore: 'self' });
     await postAll(h, [[1, id(1), 'event']]);
     // The upstream is this very server under another name: the forward carries its origin.
-    const same = createApp({ store: h.store, logger: { debug() {}, info() {}, warn() {}, error() {} }, storeFingerprint: 'self', ingest: { ...DEFAULT_INGEST_LIMITS, tunnelPath: '/tunnel' } });
+    const same = createApp({ store: h.store, logger: silentLogger, storeFingerprint: 'self', ingest: { ...DEFAULT_INGEST_LIMITS, tunnelPath: '/tunnel' } });
     h.respondWith((r) => same.handle(new Request('http://alias.internal/api/42/envelope/', { method: 'POST', headers: r.headers, body: gzipSync(r.body) })));
     await h.forwarder.pass();
     expect(h.sent[0]!.headers['x-undertaker-origin']).toBe('self');
@@ -193,7 +194,7 @@ describe('stop', () => {
       calls++;
       return new Promise((_resolve, reject) => init.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
     }) as unknown as typeof fetch;
-    const forwarder = createForwarder({ store: h.store, logger: { debug() {}, info() {}, warn() {}, error() {} }, spool: DEFAULT_SPOOL, client: 't', fetch: hanging });
+    const forwarder = createForwarder({ store: h.store, logger: silentLogger, spool: DEFAULT_SPOOL, client: 't', fetch: hanging });
     forwarder.start();
     await Bun.sleep(50);
     const started = performance.now();
@@ -211,7 +212,7 @@ describe('stop', () => {
     h.clock.set(Date.now());
     await postAll(h, [[1, id(1), 'event'], [2, id(2), 'event']]);
     const ok = (async () => Response.json({})) as unknown as typeof fetch;
-    const forwarder = createForwarder({ store: h.store, logger: { debug() {}, info() {}, warn() {}, error() {} }, spool: DEFAULT_SPOOL, client: 't', fetch: ok, pollMs: 60_000 });
+    const forwarder = createForwarder({ store: h.store, logger: silentLogger, spool: DEFAULT_SPOOL, client: 't', fetch: ok, pollMs: 60_000 });
     // Not started: a stop without a running loop leaves everything, a started one drains.
     expect((await forwarder.stop(1000)).left).toBe(2);
     forwarder.start();

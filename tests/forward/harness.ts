@@ -2,10 +2,11 @@
 // the real forwarder driven by a fake clock, and an injected fetch that records each upstream request.
 import { gunzipSync } from 'node:zlib';
 import { DEFAULT_SPOOL, type SpoolBounds } from '../../src/config/forward-config.ts';
+import { concatBytes } from '../../src/envelope/serialize.ts';
 import type { ForwardRoute } from '../../src/forward/entry.ts';
 import { createForwarder, type ForwarderOptions } from '../../src/forward/forwarder.ts';
 import { DEFAULT_INGEST_LIMITS } from '../../src/ingest/routes.ts';
-import type { Logger } from '../../src/shared/logger.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { createApp } from '../../src/web/app.ts';
 import { createFakeClock } from '../helpers/fake-clock.ts';
@@ -27,8 +28,7 @@ export type Responder = (req: SentRequest) => Response | Promise<Response>;
 export async function createHarness(routes: Record<string, ForwardRoute>, over: Partial<ForwarderOptions> & { spool?: SpoolBounds; path?: string } = {}) {
   const clock = createFakeClock();
   const store: Store = await openStore({ dialect: 'sqlite', path: over.path ?? ':memory:' });
-  const logs: string[] = [];
-  const logger: Logger = { debug() {}, info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) };
+  const { logger, logs } = recordingLogger();
   const app = createApp({
     store,
     logger,
@@ -76,15 +76,8 @@ export function id(n: number): string {
   return n.toString(16).padStart(32, '0');
 }
 
-export function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
+/** The parts as one body (the serialiser's own helper). */
+export const concat = (parts: Uint8Array[]): Uint8Array<ArrayBuffer> => concatBytes(parts);
 
 export function headerOf(body: Uint8Array): Record<string, unknown> {
   const end = body.indexOf(0x0a);

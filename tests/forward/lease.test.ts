@@ -7,7 +7,7 @@ import { gunzipSync } from 'node:zlib';
 import { DEFAULT_SPOOL } from '../../src/config/forward-config.ts';
 import { createForwarder } from '../../src/forward/forwarder.ts';
 import { processAlive } from '../../src/forward/lease.ts';
-import type { Logger } from '../../src/shared/logger.ts';
+import { recordingLogger } from '../helpers/logger.ts';
 import { openStore } from '../../src/store/index.ts';
 import { tempDir } from '../helpers/spawn.ts';
 import { createHarness, envelope, headerOf, id, upstream } from './harness.ts';
@@ -17,8 +17,7 @@ const RF = { '1': { mode: 'record+forward' as const, upstream: upstream(42) } };
 /** A second forwarder on the harness's database file: another process's view of the same outbox. */
 async function secondForwarder(path: string, h: Awaited<ReturnType<typeof createHarness>>, alive = true, owner = 'other-host:1:b') {
   const store = await openStore({ dialect: 'sqlite', path });
-  const logs: string[] = [];
-  const logger: Logger = { debug() {}, info: (m) => logs.push(`info ${m}`), warn: (m) => logs.push(`warn ${m}`), error: (m) => logs.push(`error ${m}`) };
+  const { logger, logs } = recordingLogger();
   const sent: string[] = [];
   const fetch = (async (_url: string, init: RequestInit) => {
     sent.push(headerOf(gunzipSync(init.body as Uint8Array)).event_id as string);

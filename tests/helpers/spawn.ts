@@ -17,6 +17,14 @@ export function tempDir(prefix = 'ut-e2e-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
+/** `n` distinct loopback ports nothing listens on right now (bound together, then released), for fixed --port values. */
+export function freePorts(n = 1): number[] {
+  const probes = Array.from({ length: n }, () => Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response() }));
+  const ports = probes.map((p) => p.port!);
+  for (const p of probes) p.stop(true);
+  return ports;
+}
+
 export interface ServerHandle {
   url: string;
   port: number;

@@ -8,7 +8,7 @@ import { assertNotOwnAddress } from '../../src/replay/guard.ts';
 import { runReplay } from '../../src/replay/run.ts';
 import { DEFAULT_INGEST_LIMITS } from '../../src/ingest/routes.ts';
 import { createApp } from '../../src/web/app.ts';
-import type { Logger } from '../../src/shared/logger.ts';
+import { silentLogger } from '../helpers/logger.ts';
 import { createReplayService } from '../../src/replay/service.ts';
 import { createFakeClock, T0 } from '../helpers/fake-clock.ts';
 import { type Capture, DEST_KEY, type SinkRequest, startScriptedSink, storeWith, testPlan } from '../helpers/replay-fixtures.ts';
@@ -23,7 +23,6 @@ const CAPTURES: Capture[] = [
 ];
 
 const stops: (() => void)[] = [];
-const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 afterEach(() => {
   for (const stop of stops.splice(0)) stop();
 });
@@ -182,7 +181,7 @@ describe('own capture address', () => {
   it('is refused by an Undertaker that stores into the database being read, before anything is stored', async () => {
     const app = await storeWith(CAPTURES.slice(0, 2));
     // The same database behind an address no check can see through (a proxy, a host alias).
-    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: createApp({ store: app.store, logger: quiet, storeFingerprint: 'own-fp', ingest: { ...DEFAULT_INGEST_LIMITS, tunnelPath: '/tunnel' } }).fetch });
+    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: createApp({ store: app.store, logger: silentLogger, storeFingerprint: 'own-fp', ingest: { ...DEFAULT_INGEST_LIMITS, tunnelPath: '/tunnel' } }).fetch });
     stops.push(() => server.stop(true));
     const dsn = `http://${DEST_KEY}@127.0.0.1:${server.port}/9`;
     const deps = { store: app.store, clock: createFakeClock(), client: 't', guard: { storeFingerprint: 'own-fp' } };
